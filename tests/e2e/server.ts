@@ -1,0 +1,73 @@
+// A tiny static file server for the built site (dist/) on 127.0.0.1 and a random port. It resolves
+// URLs the way a static host serving Framework's clean URLs does: `/om-data` → `om-data.html`,
+// `/en/` → `en/index.html`.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".wasm": "application/wasm", // required for WebAssembly.instantiateStreaming
+  ".parquet": "application/octet-stream",
+  ".csv": "text/csv; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".zip": "application/zip",
+};
+
+export interface StaticServer {
+  /** Base URL ending with a slash, e.g. `http://127.0.0.1:43125/`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The file that answers a URL path, or undefined (404). Never leaves `root`. */
+export async function resolveRequest(root: string, urlPath: string): Promise<string | undefined> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  const file = path.resolve(root, `.${path.posix.normalize(decoded)}`);
+  if (file !== root && !file.startsWith(`${root}${path.sep}`)) return undefined;
+  const candidates = decoded.endsWith("/") ? [path.join(file, "index.html")] : [file, `${file}.html`];
+  for (const candidate of candidates) if (await isFile(candidate)) return candidate;
+  return undefined;
+}
+
+export async function serveDirectory(directory: string): Promise<StaticServer> {
+  const root = path.resolve(directory);
+  const server: Server = createServer(async (request, response) => {
+    const { pathname } = new URL(request.url ?? "/", "http://127.0.0.1");
+    const file = await resolveRequest(root, pathname);
+    if (!file) {
+      response.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      response.end(`not found: ${pathname}\n`);
+      return;
+    }
+    const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
+    response.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}
