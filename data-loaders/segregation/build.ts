@@ -425,11 +425,14 @@ function writeProfile(
   });
   const mg = p.multigroup;
   const rg = p.random.multigroup;
-  writer.pair("alla", "D", mg.D, rg.D, null);
-  writer.pair("alla", "gini", mg.gini, rg.gini, null);
-  writer.pair("alla", "H", mg.H, rg.H, null);
-  writer.pair("alla", "M", mg.M, rg.M, null);
-  writer.add("alla", "E", mg.E, null);
+  // Multigroup measures reveal the group shares (E exactly), so the persons behind them are those
+  // of the smallest group present: disclosure control applies its count rule to that group.
+  const smallest = smallestPresentGroup(table);
+  writer.pair("alla", "D", mg.D, rg.D, smallest);
+  writer.pair("alla", "gini", mg.gini, rg.gini, smallest);
+  writer.pair("alla", "H", mg.H, rg.H, smallest);
+  writer.pair("alla", "M", mg.M, rg.M, smallest);
+  writer.add("alla", "E", mg.E, smallest);
   if (grouping.indelning === "inkomstkvintil") {
     // Segregationsbarometern's ojämlikhetsindex: D between the lowest and the highest quintile.
     const last = groups.length - 1;
@@ -494,10 +497,18 @@ function writeDecomposition(
     for (const name of names) components.push([name, null, null]);
   }
   const h = (m: number | null) => (m === null || e === null || e === 0 ? null : m / e);
+  const smallest = smallestPresentGroup(table);
   for (const [name, value, random] of components) {
-    writer.pair("alla", `M_${name}`, value, random, null);
-    writer.pair("alla", `H_${name}`, h(value), h(random), null);
+    writer.pair("alla", `M_${name}`, value, random, smallest);
+    writer.pair("alla", `H_${name}`, h(value), h(random), smallest);
   }
+}
+
+/** Persons in the smallest group present (0 when nobody is counted). */
+function smallestPresentGroup(table: PreparedTable): number {
+  let smallest = 0;
+  for (const tg of table.groupTotals) if (tg > 0 && (smallest === 0 || tg < smallest)) smallest = tg;
+  return smallest;
 }
 
 function difference(a: number | null, b: number | null): number | null {

@@ -129,14 +129,24 @@ export function isolation(t: PreparedTable, group: string): number | null {
 }
 
 /**
+ * True when the table has one populated unit and at least two groups in it. By the fixed
+ * convention every measure is then 0: there is no distribution over units to measure.
+ */
+export function singleUnitSeveralGroups(t: PreparedTable): boolean {
+  return t.unitTotals.length === 1 && presentGroups(t) >= 2;
+}
+
+/**
  * Exposure xPy of group x to group y = Σ_i (c_xi/T_x)(c_yi/t_i): the share of y in the unit of the
- * average member of x. Null when x is absent; 0 when only y is absent.
+ * average member of x. Null when x is absent; 0 when only y is absent; 0 with a single populated
+ * unit and several groups (the convention for every measure).
  */
 export function exposure(t: PreparedTable, x: string, y: string): number | null {
   const gx = groupIndex(t, x);
   const gy = groupIndex(t, y);
   const tx = t.groupTotals[gx];
   if (tx === 0) return null;
+  if (singleUnitSeveralGroups(t)) return 0;
   const cx = t.byGroup[gx];
   const cy = t.byGroup[gy];
   let sum = 0;

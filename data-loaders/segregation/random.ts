@@ -216,9 +216,12 @@ export function exactExpectations(t: PreparedTable): ExactExpectations {
     return {
       D: D.map(zero),
       H: H.map(zero),
-      isolation: indices.map((g) => expectedIsolation(t, g)),
+      // With several groups, isolation and exposure are 0 too by convention (measures.ts).
+      isolation: indices.map((g) => (present < 2 ? expectedIsolation(t, g) : zero(expectedIsolation(t, g)))),
       correlationRatio: indices.map((g) => expectedCorrelationRatio(t, g)),
-      exposure: indices.map((x) => indices.map((y) => expectedExposure(t, x, y))),
+      exposure: indices.map((x) =>
+        indices.map((y) => (present < 2 ? expectedExposure(t, x, y) : zero(expectedExposure(t, x, y)))),
+      ),
       multigroupD: present < 2 ? null : 0,
       multigroupH: present < 2 ? null : 0,
       M: zero(M),

@@ -120,10 +120,10 @@ describe("computeSegregation", async () => {
     expect(d.befolkade_enheter).toBe(2);
   });
 
-  it("kommun 0115 has one populated DeSO: every index 0, isolation = share 1/4", () => {
+  it("kommun 0115 has one populated DeSO: every measure 0, isolation too (the fixed convention)", () => {
     expect(get("kommun|0115|deso|utrikes_fodd|utrikes|D").varde).toBe(0);
     expect(get("kommun|0115|deso|utrikes_fodd|alla|M").varde).toBe(0);
-    close(get("kommun|0115|deso|utrikes_fodd|utrikes|isolering").varde, 0.25);
+    expect(get("kommun|0115|deso|utrikes_fodd|utrikes|isolering").varde).toBe(0);
     expect(get("kommun|0115|deso|utrikes_fodd|utrikes|D").befolkade_enheter).toBe(1);
   });
 
@@ -161,7 +161,11 @@ describe("computeSegregation", async () => {
     // The parts add up to M = h(4/14) − (2/14) ln 2 − (4/14) h(¼).
     close(get(`${key}M`).varde, h(4 / 14) - (2 / 14) * Math.log(2) - (4 / 14) * h(0.25));
     close(get(`${key}H_inom_kommun`).varde, inomKommun / h(4 / 14));
-    expect(get(`${key}M_mellan_lan`).grupp_antal).toBeNull();
+    // Multigroup rows reveal the group shares: their grupp_antal is the smallest group present,
+    // here the 4 utrikes födda against 10 inrikes födda.
+    expect(get(`${key}M_mellan_lan`).grupp_antal).toBe(4);
+    expect(get(`${key}M`).grupp_antal).toBe(4);
+    expect(get(`${key}E`).grupp_antal).toBe(4);
     // Län 01: between its kommuner and within them.
     close(
       get("lan|01|deso|utrikes_fodd|alla|M_mellan_kommun").varde,

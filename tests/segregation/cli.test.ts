@@ -69,10 +69,11 @@ describe("rdi segregation --format json", () => {
     expect(r1.pairwise).toEqual({ "x|y": { D: 1 } });
     close(r1.multigroup.M, Math.log(2));
     close(r1.multigroup.E, Math.log(2));
-    // R2: one populated unit, every index 0; isolation is the share.
+    // R2: one populated unit and two groups: every measure is 0, isolation and exposure too.
     expect(out.regions.R2.units).toBe(1);
     expect(out.regions.R2.by_group.x.D).toBe(0);
-    expect(out.regions.R2.by_group.x.isolation).toBe(0.5);
+    expect(out.regions.R2.by_group.x.isolation).toBe(0);
+    expect(out.regions.R2.by_group.x.exposure).toEqual({ y: 0 });
     expect(out.regions.R2.multigroup.M).toBe(0);
     // The whole input.
     expect(out.all.total).toBe(6);

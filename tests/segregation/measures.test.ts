@@ -209,7 +209,7 @@ describe("conventions for undefined and degenerate tables", () => {
     expect(decompose([t]).M_total).toBeNull();
   });
 
-  it("a single populated unit with several groups: every segregation index is 0", () => {
+  it("a single populated unit with several groups: every measure is 0, isolation and exposure too", () => {
     const t = prepare({
       groups: ["a", "b", "c"],
       counts: [
@@ -230,9 +230,9 @@ describe("conventions for undefined and degenerate tables", () => {
     ]) {
       expect(value).toBe(0);
     }
-    // Isolation and exposure are then the group shares (everyone meets the whole population).
-    close(isolation(t, "a"), 0.2);
-    close(exposure(t, "a", "c"), 0.5);
+    // The convention makes isolation and exposure 0 as well.
+    expect(isolation(t, "a")).toBe(0);
+    expect(exposure(t, "a", "c")).toBe(0);
   });
 
   it("rejects negative and non-finite counts and ragged rows", () => {

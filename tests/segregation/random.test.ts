@@ -108,7 +108,10 @@ describe("exact expectations under random allocation", () => {
     const single = exactExpectations(prepare({ groups: ["a", "b"], counts: [[2, 3]] }));
     expect(single.D[0]).toBe(0);
     expect(single.M).toBe(0);
-    close(single.isolation[0], 0.4);
+    expect(single.isolation[0]).toBe(0);
+    expect(single.exposure[0][1]).toBe(0);
+    // One unit and one group: the group is everyone, isolation 1.
+    expect(exactExpectations(prepare({ groups: ["a", "b"], counts: [[4, 0]] })).isolation[0]).toBe(1);
     const nobody = exactExpectations(prepare({ groups: ["a", "b"], counts: [] }));
     expect(nobody.M).toBeNull();
     expect(nobody.D).toEqual([null, null]);
@@ -252,7 +255,7 @@ describe("seeded simulation", () => {
 });
 
 describe("segregationProfile random part", () => {
-  it("a single populated unit: expected indices 0 and expected isolation = share, without simulating", () => {
+  it("a single populated unit: every expected measure 0, isolation too, without simulating", () => {
     const p = segregationProfile(
       prepare({
         groups: ["a", "b", "c"],
@@ -268,7 +271,7 @@ describe("segregationProfile random part", () => {
     expect(p.random.pairwise["a|c"].D).toBe(0);
     expect(p.random.multigroup.gini).toBe(0);
     expect(p.random.multigroup.M).toBe(0);
-    close(p.random.by_group.a.isolation, 0.2);
+    expect(p.random.by_group.a.isolation).toBe(0);
   });
 
   it("two groups: expected pairwise D is the exact expected D, and the Ginis agree", () => {
