@@ -1,0 +1,101 @@
+/** Demografi: population and its composition. */
+import { ALL_BREAKDOWNS, ALL_LEVELS, ALL_PERSONS, SOURCES } from "./common.ts";
+import type { IndicatorDefinition } from "./schema.ts";
+
+export const DEMOGRAFI: IndicatorDefinition[] = [
+  {
+    id: "folkmangd",
+    area: "demografi",
+    label: { sv: "Folkmängd", en: "Population" },
+    description: {
+      sv: "Antal folkbokförda personer den 31 december.",
+      en: "Number of persons registered in Sweden on 31 December.",
+    },
+    unit: "antal",
+    decimals: 0,
+    kind: "antal",
+    frame: "ar",
+    universe: ALL_PERSONS,
+    numerator: { where: "true" },
+    ageBands: "bred",
+    breakdowns: ALL_BREAKDOWNS,
+    levels: ALL_LEVELS,
+    source: [SOURCES.rtb],
+    footnotes: [
+      {
+        sv: "Utbildningsnivå saknas för barn; de redovisas som uppgift saknas.",
+        en: "Children have no educational level; they are counted as not stated (saknas).",
+      },
+    ],
+  },
+  {
+    id: "andel_utrikes_fodda",
+    area: "demografi",
+    label: { sv: "Utrikes födda", en: "Foreign-born" },
+    description: {
+      sv: "Andel utrikes födda av befolkningen, procent.",
+      en: "Share of the population born abroad, per cent.",
+    },
+    unit: "procent",
+    decimals: 1,
+    kind: "andel",
+    frame: "ar",
+    universe: ALL_PERSONS,
+    numerator: { where: "utrikes_fodd" },
+    denominator: {},
+    ageBands: "bred",
+    breakdowns: ["kon", "alder", "omradestyp"],
+    levels: ALL_LEVELS,
+    source: [SOURCES.rtb],
+    footnotes: [],
+  },
+  {
+    id: "andel_utlandsk_bakgrund",
+    area: "demografi",
+    label: { sv: "Utländsk bakgrund", en: "Foreign background" },
+    description: {
+      sv: "Andel med utländsk bakgrund (utrikes födda och inrikes födda med två utrikes födda föräldrar) av befolkningen, procent.",
+      en: "Share of the population with a foreign background (born abroad, or born in Sweden with both parents born abroad), per cent.",
+    },
+    unit: "procent",
+    decimals: 1,
+    kind: "andel",
+    frame: "ar",
+    universe: ALL_PERSONS,
+    numerator: { where: "bakgrund = 'utlandsk'" },
+    denominator: {},
+    ageBands: "bred",
+    breakdowns: ["kon", "alder", "fodelseregion", "omradestyp"],
+    levels: ALL_LEVELS,
+    source: [SOURCES.rtb],
+    footnotes: [
+      {
+        sv: "För inrikes födda (födelseregion Sverige) visar andelen dem med två utrikes födda föräldrar.",
+        en: "For the Swedish-born (födelseregion Sverige) the share is those with both parents born abroad.",
+      },
+    ],
+  },
+  {
+    id: "nyanlanda_skyddsbehov",
+    area: "demografi",
+    label: {
+      sv: "Nyanlända skyddsbehövande och deras anhöriga",
+      en: "Newly arrived refugees and their families",
+    },
+    description: {
+      sv: "Antal utrikes födda skyddsbehövande och deras anhöriga med vistelsetid under två år.",
+      en: "Number of foreign-born refugees and their family members who have lived in Sweden for less than two years.",
+    },
+    unit: "antal",
+    decimals: 0,
+    kind: "antal",
+    frame: "ar",
+    universe: ALL_PERSONS,
+    numerator: { where: "utrikes_fodd AND grund = 'skyddsbehov' AND vistelsetid = '0-1'" },
+    ageBands: "bred",
+    breakdowns: ["kon", "alder", "fodelseregion", "omradestyp"],
+    levels: ALL_LEVELS,
+    source: [SOURCES.rtb, SOURCES.migration],
+    footnotes: [],
+  },
+];
