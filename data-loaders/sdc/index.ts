@@ -1,0 +1,468 @@
+/**
+ * Disclosure control: every `*_raw` table becomes its `*_pub` table (publication columns only,
+ * suppressed cells with status '..' and null values), and an independent audit proves that no
+ * suppressed value can be recovered from the published ones. docs/disclosure-control.md.
+ */
+import type { Connection } from "../db.ts";
+import { exec, queryRows } from "../db.ts";
+import { createReferenceTables } from "../reference/geography.ts";
+import {
+  checkColumns,
+  createCells,
+  createGroups,
+  dropWorkTables,
+  partitionFilter,
+  partitions,
+  quote,
+  tableColumns,
+} from "./cells.ts";
+import { createFamilies, createFamilyTable, familySpec, withFamilyPattern } from "./families.ts";
+import { describeExposure, type Exposure, findExposures } from "./lp.ts";
+import { RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
+import { suppressForRoom, suppressNeighbour, suppressSingletons } from "./secondary.ts";
+import { fordelningSpec, indikatorerSpec, omradenSpec, segregationSpec, type TableSpec } from "./tables.ts";
+
+export { DEFAULT_RULES, RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
+export type { Relation, TableSpec } from "./tables.ts";
+export { fordelningSpec, indikatorerSpec, omradenSpec, segregationSpec } from "./tables.ts";
+
+export interface SuppressedCount {
+  table: string;
+  /** Primary rule name, or `sekundar` for secondary suppression. */
+  rule: string;
+  cells: number;
+}
+
+export interface SdcTableReport {
+  table: string;
+  cells: number;
+  primary: number;
+  secondary: number;
+  /** Extra cells suppressed because the LP found the singleton heuristic insufficient. */
+  repaired: number;
+  seconds: number;
+}
+
+export interface SdcReport {
+  rules: SdcRules;
+  tables: SdcTableReport[];
+  /** Per table and rule, sorted; the form the manifest records. */
+  suppressed: SuppressedCount[];
+  format(): string;
+}
+
+export interface SdcOptions {
+  rules?: Partial<SdcRules>;
+  onProgress?: (message: string) => void;
+  /** Table descriptions; defaults to every known table whose `*_raw` exists. */
+  specs?: TableSpec[];
+}
+
+/** The descriptions of the known tables that exist as `*_raw` in the database. */
+export async function knownSpecs(con: Connection): Promise<TableSpec[]> {
+  const specs: TableSpec[] = [];
+  const exists = async (table: string) => (await tableColumns(con, table)).length > 0;
+  if (await exists("indikatorer_raw")) specs.push(indikatorerSpec());
+  if (await exists("segregation_raw")) specs.push(segregationSpec());
+  const omraden = await tableColumns(con, "omraden_raw");
+  if (omraden.length > 0) specs.push(omradenSpec(omraden));
+  if (await exists("omraden_fordelning_raw")) specs.push(fordelningSpec());
+  return specs;
+}
+
+async function ensureReferenceTables(con: Connection, specs: TableSpec[]): Promise<void> {
+  if (!specs.some((s) => s.relations.some((r) => r.join))) return;
+  const present = await tableColumns(con, "ref_deso");
+  if (present.length === 0) await createReferenceTables(con);
+}
+
+function publishedSelect(spec: TableSpec): string {
+  return spec.columns
+    .map((c) => {
+      if (c === "status") return `CASE WHEN sup THEN '..' ELSE status END::VARCHAR AS status`;
+      if (spec.hide.includes(c)) return `CASE WHEN sup THEN NULL ELSE ${quote(c)} END AS ${quote(c)}`;
+      return quote(c);
+    })
+    .join(", ");
+}
+
+/**
+ * Suppression of one partition into `<prefix>_cells`: primary rules (or `options.suppressed`),
+ * the singleton rule to a fixed point, then LP-guided repair until no protected cell is exposed.
+ * Returns the number of cells added by the repair.
+ */
+async function protectPartition(
+  con: Connection,
+  prefix: string,
+  spec: TableSpec,
+  rules: SdcRules,
+  options: {
+    where: string;
+    source?: string;
+    suppressed?: string;
+    label: string;
+    progress: (m: string) => void;
+  },
+): Promise<number> {
+  const t0 = performance.now();
+  const seconds = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  await createCells(con, prefix, spec, rules, options);
+  await exec(con, `UPDATE ${prefix}_cells SET rule = '${RULE_NAMES.secondary}' WHERE sup AND rule IS NULL`);
+  await createGroups(con, prefix, spec);
+  const singles = await suppressSingletons(con, prefix);
+  const room = await suppressForRoom(con, prefix, spec, rules);
+  options.progress(
+    `disclosure control: ${options.label}: singleton rule +${singles}, room rule +${room} (${seconds()})`,
+  );
+  // The singleton rule is necessary, not sufficient: let the attacker's LP find what is still
+  // exposed, suppress a neighbour of each such cell and repeat until nothing is.
+  // Suppressing more cells only widens intervals, so later rounds re-check only the exposed cells.
+  let repaired = 0;
+  let only: Set<number> | undefined;
+  for (let round = 1; ; round++) {
+    const { exposures, stats } = await findExposures(con, prefix, spec, rules, { only });
+    options.progress(
+      `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.lps} LPs, ${exposures.length} exposed (${seconds()})`,
+    );
+    only = new Set(exposures.map((e) => e.cell));
+    if (exposures.length === 0) return repaired;
+    if (round > 100)
+      throw new Error(`disclosure control: ${spec.name} still exposed after 100 repair rounds`);
+    // One set-based query proposes, for every exposed cell, the cheapest published member of its
+    // groups. Exposed cells next to each other often propose the same cell: it is added once, and
+    // the next round's LP tells whether it was enough.
+    const exposed = [...new Set(exposures.map((e) => e.cell))];
+    const proposals = await queryRows<{ pick: number | null }>(
+      con,
+      `SELECT min(c.id) FILTER (WHERE NOT c.sup)::DOUBLE AS pick
+       FROM (SELECT unnest([${exposed.join(",")}]::BIGINT[]) AS id) e
+       JOIN ${prefix}_members m1 ON m1.id = e.id JOIN ${prefix}_members m2 ON m2.grp = m1.grp
+       JOIN ${prefix}_cells c ON c.id = m2.id
+       GROUP BY e.id ORDER BY e.id`,
+    );
+    const added = new Set<number>();
+    for (const p of proposals) if (p.pick !== null) added.add(p.pick);
+    if (added.size > 0) {
+      await exec(
+        con,
+        `UPDATE ${prefix}_cells SET sup = true, rule = '${RULE_NAMES.secondary}' WHERE id IN (${[...added].join(",")})`,
+      );
+    } else {
+      // Every group around the exposed cells is hidden already: look further out.
+      for (const cell of exposed) {
+        const id = await suppressNeighbour(con, prefix, cell);
+        if (id !== null) added.add(id);
+      }
+    }
+    if (added.size === 0)
+      throw new Error(`disclosure control cannot protect: ${describeExposure(exposures[0])}`);
+    repaired += added.size;
+    await suppressSingletons(con, prefix, `SELECT unnest([${[...added].join(",")}]::BIGINT[]) AS id`);
+    await suppressForRoom(con, prefix, spec, rules);
+  }
+}
+
+/** Primary and secondary suppression of one table (all partitions); writes `spec.pub`. */
+async function protectTable(
+  con: Connection,
+  spec: TableSpec,
+  rules: SdcRules,
+  progress: (message: string) => void,
+): Promise<{ report: SdcTableReport; counts: SuppressedCount[] }> {
+  const t0 = performance.now();
+  checkColumns(spec, await tableColumns(con, spec.raw));
+  const prefix = `sdc_${spec.name}`;
+  const counts = new Map<string, number>();
+  const report: SdcTableReport = {
+    table: spec.name,
+    cells: 0,
+    primary: 0,
+    secondary: 0,
+    repaired: 0,
+    seconds: 0,
+  };
+  const families = spec.sharedDenominators ? await createFamilies(con, spec) : 0;
+  if (families > 0)
+    progress(`disclosure control: ${spec.name}: ${families} families of indicators share a denominator`);
+  let first = true;
+  for (const part of await partitions(con, spec)) {
+    const where = partitionFilter(spec, part);
+    if (families > 0) {
+      // The denominators first, once per family; then every member starts from that pattern.
+      await createFamilyTable(con, spec, part);
+      report.repaired += await protectPartition(con, "sdc_family", familySpec(spec), rules, {
+        where: "true",
+        label: `${spec.name} ${part} shared denominators`,
+        progress,
+      });
+      const keys = [...spec.tableKeys.filter((k) => k !== "indikator"), ...spec.cellKeys]
+        .map(quote)
+        .join(", ");
+      await exec(
+        con,
+        `CREATE OR REPLACE TEMP TABLE sdc_family_hidden AS SELECT indikator AS familj, ${keys} FROM sdc_family_cells WHERE sup`,
+      );
+      report.repaired += await protectPartition(con, prefix, spec, rules, {
+        where,
+        source: withFamilyPattern(spec),
+        suppressed: "rule IS NOT NULL OR familj_sup",
+        label: `${spec.name} ${part}`,
+        progress,
+      });
+    } else {
+      report.repaired += await protectPartition(con, prefix, spec, rules, {
+        where,
+        label: part === null ? spec.name : `${spec.name} ${part}`,
+        progress,
+      });
+    }
+    const rows = await queryRows<{ rule: string; n: number }>(
+      con,
+      `SELECT rule, count(*)::INTEGER AS n FROM ${prefix}_cells WHERE sup GROUP BY rule ORDER BY rule`,
+    );
+    for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.n);
+    const [{ n }] = await queryRows<{ n: number }>(con, `SELECT count(*)::INTEGER AS n FROM ${prefix}_cells`);
+    report.cells += n;
+    const target = first ? `CREATE OR REPLACE TABLE ${spec.pub} AS` : `INSERT INTO ${spec.pub}`;
+    await exec(con, `${target} SELECT ${publishedSelect(spec)} FROM ${prefix}_cells`);
+    first = false;
+    if (part !== null) progress(`disclosure control: ${spec.name} ${spec.partition} ${part}: ${n} cells`);
+  }
+  await exec(
+    con,
+    `CREATE OR REPLACE TABLE ${spec.pub} AS SELECT * FROM ${spec.pub} ORDER BY ${spec.sort.map(quote).join(", ")}`,
+  );
+  await dropWorkTables(con, prefix);
+  await dropWorkTables(con, "sdc_family");
+  for (const table of ["sdc_family_map", "sdc_family_raw", "sdc_family_hidden"]) {
+    await exec(con, `DROP TABLE IF EXISTS ${table}`);
+  }
+  for (const [rule, cells] of counts) {
+    if (rule === RULE_NAMES.secondary) report.secondary += cells;
+    else report.primary += cells;
+  }
+  report.seconds = (performance.now() - t0) / 1000;
+  const list = [...counts.entries()].map(([rule, cells]) => ({ table: spec.name, rule, cells }));
+  return { report, counts: list };
+}
+
+/**
+ * Reads every existing `*_raw` table (indikatorer, segregation, omraden, omraden_fordelning) and
+ * writes the matching `*_pub` table: publication columns only, suppressed cells with status '..'
+ * and null values.
+ */
+export async function protectTables(con: Connection, options: SdcOptions = {}): Promise<SdcReport> {
+  const rules = resolveRules(options.rules);
+  const progress = options.onProgress ?? (() => {});
+  const specs = options.specs ?? (await knownSpecs(con));
+  await ensureReferenceTables(con, specs);
+  const tables: SdcTableReport[] = [];
+  const suppressed: SuppressedCount[] = [];
+  for (const spec of specs) {
+    const { report, counts } = await protectTable(con, spec, rules, progress);
+    tables.push(report);
+    suppressed.push(...counts);
+    progress(
+      `disclosure control: ${spec.name}: ${report.primary} primary and ${report.secondary} secondary of ${report.cells} cells suppressed (${report.seconds.toFixed(1)} s)`,
+    );
+  }
+  suppressed.sort((a, b) => (a.table === b.table ? (a.rule < b.rule ? -1 : 1) : a.table < b.table ? -1 : 1));
+  return { rules, tables, suppressed, format: () => formatReport(tables, suppressed) };
+}
+
+function formatReport(tables: SdcTableReport[], suppressed: SuppressedCount[]): string {
+  const lines = ["Disclosure control: suppressed cells per table and rule"];
+  for (const t of tables) {
+    const share = t.cells > 0 ? (100 * (t.primary + t.secondary)) / t.cells : 0;
+    lines.push(
+      `  ${t.table}: ${t.cells} cells, ${t.primary} primary, ${t.secondary} secondary (${share.toFixed(1)} %)` +
+        (t.repaired > 0 ? `, of which ${t.repaired} added after the LP check` : ""),
+    );
+    for (const s of suppressed.filter((x) => x.table === t.table)) {
+      lines.push(`    ${s.rule.padEnd(14)} ${s.cells}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+export interface AuditTableReport {
+  table: string;
+  cells: number;
+  suppressed: number;
+  /** Interval requirements checked with the LP, and LPs run. */
+  requirements: number;
+  lps: number;
+  seconds: number;
+}
+
+export interface AuditReport {
+  tables: AuditTableReport[];
+  format(): string;
+}
+
+/** Published values must be the raw values; suppressed ones null; no primary cell published. */
+async function checkPublishedCells(
+  con: Connection,
+  spec: TableSpec,
+  prefix: string,
+  rules: SdcRules,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const countColumn = spec.quantities.count;
+  const checks: { rule: string; where: string }[] = [
+    { rule: "a published cell fails a primary rule", where: "NOT sup AND rule IS NOT NULL" },
+    {
+      rule: "a published value differs from the raw value",
+      where: `NOT sup AND NOT (${spec.hide.map((c) => `${quote(c)} IS NOT DISTINCT FROM ${quote(`pub_${c}`)}`).join(" AND ")})`,
+    },
+    {
+      rule: "a suppressed cell shows a value",
+      where: `sup AND NOT (${spec.hide.map((c) => `${quote(`pub_${c}`)} IS NULL`).join(" AND ")})`,
+    },
+  ];
+  if (countColumn) {
+    checks.push({
+      rule: `a published count lies in 1–${rules.countMin - 1}`,
+      where: `NOT sup AND kind = 'count' AND ${quote(`pub_${countColumn}`)} > 0 AND ${quote(`pub_${countColumn}`)} < ${rules.countMin}`,
+    });
+  }
+  const keyText = [...spec.tableKeys, ...spec.cellKeys]
+    .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
+    .join(" || ',' || ");
+  for (const check of checks) {
+    const rows = await queryRows<{ n: number; example: string }>(
+      con,
+      `SELECT count(*)::INTEGER AS n, min(${keyText}) AS example FROM ${prefix}_cells WHERE ${check.where}`,
+    );
+    if (rows[0].n > 0)
+      problems.push(`${spec.pub}: ${check.rule} in ${rows[0].n} cell(s), e.g. (${rows[0].example})`);
+  }
+  return problems;
+}
+
+/**
+ * The independent audit: from the published tables alone (and the raw values, to know which rule
+ * each cell answers to) it checks that every published cell passes the primary rules, that no
+ * count in 1–4 is published, that every published table has exactly the publication columns, and
+ * — by linear programming over all additive relations — that the feasible interval of every
+ * suppressed cell is as wide as its rule requires. Throws an Error naming table, cell and interval
+ * when anything is exposed.
+ */
+export async function auditTables(
+  con: Connection,
+  options: { rules?: Partial<SdcRules>; specs?: TableSpec[]; onProgress?: (message: string) => void } = {},
+): Promise<AuditReport> {
+  const rules = resolveRules(options.rules);
+  const progress = options.onProgress ?? (() => {});
+  const specs = options.specs ?? (await knownSpecs(con));
+  await ensureReferenceTables(con, specs);
+  const tables: AuditTableReport[] = [];
+  const problems: string[] = [];
+  const exposures: Exposure[] = [];
+  for (const spec of specs) {
+    const t0 = performance.now();
+    const pubColumns = await tableColumns(con, spec.pub);
+    if (pubColumns.length === 0) {
+      problems.push(`${spec.pub}: missing (run protectTables first)`);
+      continue;
+    }
+    if (pubColumns.join(",") !== spec.columns.join(",")) {
+      problems.push(
+        `${spec.pub}: columns are (${pubColumns.join(", ")}), expected exactly (${spec.columns.join(", ")})`,
+      );
+      continue;
+    }
+    const keys = spec.sort.map(quote).join(", ");
+    const [counts] = await queryRows<{ raw: number; pub: number; matched: number }>(
+      con,
+      `SELECT (SELECT count(*) FROM ${spec.raw})::INTEGER AS raw, (SELECT count(*) FROM ${spec.pub})::INTEGER AS pub,
+              (SELECT count(*) FROM ${spec.raw} JOIN ${spec.pub} USING (${keys}))::INTEGER AS matched`,
+    );
+    if (counts.raw !== counts.pub || counts.matched !== counts.raw) {
+      problems.push(
+        `${spec.pub}: ${counts.pub} rows for ${counts.raw} raw rows (${counts.matched} matched by key): every raw cell must be published exactly once`,
+      );
+      continue;
+    }
+    const prefix = `sdc_audit_${spec.name}`;
+    const source = `(SELECT r.*, ${spec.hide.map((c) => `p.${quote(c)} AS ${quote(`pub_${c}`)}`).join(", ")}, p.status AS pub_status
+                     FROM ${spec.raw} r JOIN ${spec.pub} p USING (${keys}))`;
+    const report: AuditTableReport = {
+      table: spec.name,
+      cells: 0,
+      suppressed: 0,
+      requirements: 0,
+      lps: 0,
+      seconds: 0,
+    };
+    for (const part of await partitions(con, spec)) {
+      await createCells(con, prefix, spec, rules, {
+        where: partitionFilter(spec, part),
+        source,
+        suppressed: "coalesce(pub_status = '..', false)",
+      });
+      problems.push(...(await checkPublishedCells(con, spec, prefix, rules)));
+      await createGroups(con, prefix, spec);
+      const { exposures: found, stats } = await findExposures(con, prefix, spec, rules);
+      exposures.push(...found);
+      const [{ n, s }] = await queryRows<{ n: number; s: number }>(
+        con,
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE sup)::INTEGER AS s FROM ${prefix}_cells`,
+      );
+      report.cells += n;
+      report.suppressed += s;
+      report.requirements += stats.requirements;
+      report.lps += stats.lps;
+    }
+    await dropWorkTables(con, prefix);
+    if (spec.sharedDenominators && (await createFamilies(con, spec)) > 0) {
+      // Across indicators: a family's denominator is known wherever any member publishes it.
+      for (const part of await partitions(con, spec)) {
+        await createFamilyTable(con, spec, part, spec.pub);
+        const family = familySpec(spec);
+        await createCells(con, "sdc_audit_family", family, rules, {
+          where: "true",
+          suppressed: "NOT familj_published",
+        });
+        const [{ n }] = await queryRows<{ n: number }>(
+          con,
+          "SELECT count(*)::INTEGER AS n FROM sdc_audit_family_cells WHERE NOT sup AND rule IS NOT NULL",
+        );
+        if (n > 0)
+          problems.push(
+            `${spec.pub}: ${n} denominator(s) of at most ${rules.denominatorAbove} persons are published by some indicator`,
+          );
+        await createGroups(con, "sdc_audit_family", family);
+        const { exposures: found, stats } = await findExposures(con, "sdc_audit_family", family, rules);
+        exposures.push(...found);
+        report.requirements += stats.requirements;
+        report.lps += stats.lps;
+      }
+      await dropWorkTables(con, "sdc_audit_family");
+      for (const table of ["sdc_family_map", "sdc_family_raw"])
+        await exec(con, `DROP TABLE IF EXISTS ${table}`);
+    }
+    report.seconds = (performance.now() - t0) / 1000;
+    tables.push(report);
+    progress(
+      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements} protection intervals checked by ${report.lps} LPs (${report.seconds.toFixed(1)} s)`,
+    );
+  }
+  problems.push(...exposures.map(describeExposure));
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 10).join("\n  ");
+    const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";
+    throw new Error(`disclosure audit failed (${problems.length} problem(s)):\n  ${shown}${more}`);
+  }
+  return {
+    tables,
+    format: () =>
+      [
+        "Disclosure audit: passed",
+        ...tables.map(
+          (t) =>
+            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements} protection intervals verified (${t.lps} LPs)`,
+        ),
+      ].join("\n"),
+  };
+}

@@ -1,0 +1,129 @@
+/** Small hand-built raw tables for the disclosure-control tests. */
+import type { Connection } from "../../data-loaders/db.ts";
+import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
+import { createReferenceTables } from "../../data-loaders/reference/geography.ts";
+
+export interface IndicatorCell {
+  indikator?: string;
+  ar?: number;
+  niva: string;
+  region: string;
+  kon?: string;
+  alder?: string;
+  fodelseregion?: string;
+  vistelsetid?: string;
+  grund?: string;
+  utbildningsniva?: string;
+  bakgrund?: string;
+  omradestyp?: string;
+  taljare?: number | null;
+  namnare?: number | null;
+  varde?: number | null;
+  status?: string | null;
+  antal?: number | null;
+  antal_taljare?: number | null;
+  bidragsgivare?: number | null;
+  storsta_bidrag?: number | null;
+}
+
+const literal = (v: string | number | null | undefined, type: string) =>
+  v === null || v === undefined
+    ? `NULL::${type}`
+    : typeof v === "number"
+      ? `${v}::${type}`
+      : `'${v}'::${type}`;
+
+/** A count cell (folkmangd-like): taljare = antal = n, no namnare. */
+export function count(
+  niva: string,
+  region: string,
+  n: number,
+  extra: Partial<IndicatorCell> = {},
+): IndicatorCell {
+  return { niva, region, taljare: n, antal: n, varde: n, ...extra };
+}
+
+/** A share cell: numerator t of denominator d persons, value in per cent. */
+export function share(
+  niva: string,
+  region: string,
+  t: number,
+  d: number,
+  extra: Partial<IndicatorCell> = {},
+) {
+  return {
+    niva,
+    region,
+    taljare: t,
+    namnare: d,
+    varde: d > 0 ? (100 * t) / d : null,
+    antal: d,
+    antal_taljare: t,
+    ...extra,
+  } satisfies IndicatorCell;
+}
+
+export async function database(): Promise<Connection> {
+  const con = await openDatabase({ threads: 1 });
+  await createReferenceTables(con);
+  return con;
+}
+
+/** Creates indikatorer_raw with the columns of docs/architecture.md from the given cells. */
+export async function createIndikatorerRaw(con: Connection, cells: IndicatorCell[]): Promise<void> {
+  const rows = cells.map((c) =>
+    [
+      literal(c.indikator ?? "folkmangd", "VARCHAR"),
+      literal(c.ar ?? 2022, "SMALLINT"),
+      literal(c.niva, "VARCHAR"),
+      literal(c.region, "VARCHAR"),
+      literal(c.kon ?? "totalt", "VARCHAR"),
+      literal(c.alder ?? "totalt", "VARCHAR"),
+      literal(c.fodelseregion ?? "totalt", "VARCHAR"),
+      literal(c.vistelsetid ?? "totalt", "VARCHAR"),
+      literal(c.grund ?? "totalt", "VARCHAR"),
+      literal(c.utbildningsniva ?? "totalt", "VARCHAR"),
+      literal(c.bakgrund ?? "totalt", "VARCHAR"),
+      literal(c.omradestyp ?? "totalt", "VARCHAR"),
+      literal(c.taljare, "DOUBLE"),
+      literal(c.namnare, "DOUBLE"),
+      literal(c.varde, "DOUBLE"),
+      literal(c.status, "VARCHAR"),
+      literal(c.antal, "BIGINT"),
+      literal(c.antal_taljare, "BIGINT"),
+      literal(c.bidragsgivare, "BIGINT"),
+      literal(c.storsta_bidrag, "DOUBLE"),
+    ].join(", "),
+  );
+  await exec(
+    con,
+    `CREATE OR REPLACE TABLE indikatorer_raw AS SELECT * FROM (VALUES (${rows.join("), (")}))
+       t(indikator, ar, niva, region, kon, alder, fodelseregion, vistelsetid, grund, utbildningsniva, bakgrund,
+         omradestyp, taljare, namnare, varde, status, antal, antal_taljare, bidragsgivare, storsta_bidrag)`,
+  );
+}
+
+export interface PublishedCell {
+  indikator: string;
+  niva: string;
+  region: string;
+  kon: string;
+  fodelseregion: string;
+  taljare: number | null;
+  namnare: number | null;
+  varde: number | null;
+  status: string | null;
+}
+
+export async function published(con: Connection, table = "indikatorer_pub"): Promise<PublishedCell[]> {
+  return queryRows<PublishedCell>(con, `SELECT * FROM ${table}`);
+}
+
+/** Regions of the published table that are suppressed, as `niva:region[:kon]` strings, sorted. */
+export async function suppressedCells(con: Connection, withKon = false): Promise<string[]> {
+  const rows = await published(con);
+  return rows
+    .filter((r) => r.status === "..")
+    .map((r) => `${r.niva}:${r.region}${withKon ? `:${r.kon}` : ""}`)
+    .sort();
+}

@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { queryRows } from "../../data-loaders/db.ts";
+import { auditTables, protectTables } from "../../data-loaders/sdc/index.ts";
+import { count, createIndikatorerRaw, database, published, share, suppressedCells } from "./fixtures.ts";
+
+// Kommun 0560 has three DeSO, each its own RegSO: 0560A0010 → 0560R001, 0560C1010 → 0560R002,
+// 0560C1020 → 0560R003 (RegSO numbered by smallest DeSO code within the kommun).
+function kommun0560(d1: number, d2: number, d3: number, kommunTotal = d1 + d2 + d3) {
+  return [
+    count("kommun", "0560", kommunTotal),
+    count("regso", "0560R001", d1),
+    count("regso", "0560R002", d2),
+    count("regso", "0560R003", d3),
+    count("deso", "0560A0010", d1),
+    count("deso", "0560C1010", d2),
+    count("deso", "0560C1020", d3),
+  ];
+}
+
+describe("protectTables: counts in a kommun", () => {
+  it("suppresses the 3 (primary) and the cheapest sibling, the 10 (secondary), at DeSO and RegSO", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, kommun0560(3, 10, 12));
+    const report = await protectTables(con);
+    // The 3 fails the count rule (1–4) at DeSO and at RegSO (the same persons): 2 primary cells.
+    // In the kommun's group {R001, R002, R003} the 3 is alone, so the cheapest other RegSO (10 < 12)
+    // is suppressed; RegSO R002 equals its only DeSO, so DeSO C1010 must go too: 2 secondary cells.
+    expect(await suppressedCells(con)).toEqual([
+      "deso:0560A0010",
+      "deso:0560C1010",
+      "regso:0560R001",
+      "regso:0560R002",
+    ]);
+    expect(report.suppressed).toEqual([
+      { table: "indikatorer", rule: "antal", cells: 2 },
+      { table: "indikatorer", rule: "sekundar", cells: 2 },
+    ]);
+    const rows = await published(con);
+    const kommun = rows.find((r) => r.niva === "kommun");
+    expect(kommun?.taljare).toBe(25);
+    const hidden = rows.filter((r) => r.status === "..");
+    for (const r of hidden) expect([r.taljare, r.namnare, r.varde]).toEqual([null, null, null]);
+    await auditTables(con);
+  });
+
+  it("publishes everything when no count lies in 1–4 (0 is publishable)", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, kommun0560(0, 10, 12));
+    const report = await protectTables(con);
+    expect(await suppressedCells(con)).toEqual([]);
+    expect(report.suppressed).toEqual([]);
+  });
+
+  it("widens a pattern that is too narrow: two suppressed 2s can only add up to 4", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, kommun0560(2, 2, 30));
+    const report = await protectTables(con);
+    // Both 2s are primary (4 cells: DeSO and RegSO). Every group then has two suppressed cells, but
+    // the attacker knows R001 + R002 = 34 − 30 = 4, so neither can reach 5: the 30 must go as well.
+    // With all three RegSO hidden, R001 can be anything in [0, 34].
+    expect(await suppressedCells(con)).toEqual([
+      "deso:0560A0010",
+      "deso:0560C1010",
+      "deso:0560C1020",
+      "regso:0560R001",
+      "regso:0560R002",
+      "regso:0560R003",
+    ]);
+    expect(report.suppressed).toEqual([
+      { table: "indikatorer", rule: "antal", cells: 4 },
+      { table: "indikatorer", rule: "sekundar", cells: 2 },
+    ]);
+    await auditTables(con);
+  });
+
+  it("writes only the publication columns, sorted, and no internal column", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, kommun0560(3, 10, 12));
+    await protectTables(con);
+    const columns = await queryRows<{ column_name: string }>(
+      con,
+      "SELECT column_name FROM information_schema.columns WHERE table_name = 'indikatorer_pub' ORDER BY ordinal_position",
+    );
+    expect(columns.map((c) => c.column_name)).toEqual([
+      "indikator",
+      "ar",
+      "niva",
+      "region",
+      "kon",
+      "alder",
+      "fodelseregion",
+      "vistelsetid",
+      "grund",
+      "utbildningsniva",
+      "bakgrund",
+      "omradestyp",
+      "taljare",
+      "namnare",
+      "varde",
+      "status",
+    ]);
+    const regions = (await published(con)).map((r) => `${r.niva}:${r.region}`);
+    // Sorted by niva then region: deso < kommun < regso.
+    expect(regions).toEqual([
+      "deso:0560A0010",
+      "deso:0560C1010",
+      "deso:0560C1020",
+      "kommun:0560",
+      "regso:0560R001",
+      "regso:0560R002",
+      "regso:0560R003",
+    ]);
+  });
+});
+
+describe("protectTables: primary rules for shares, means and money", () => {
+  it("applies the denominator, numerator and complement rules", async () => {
+    const con = await database();
+    // Four unrelated kommuner (no common parent is published), one share each:
+    //   0114: 20 persons      → namnare rule (needs > 20)
+    //   0115: 5 of 40         → taljare rule (needs > 5)
+    //   0117: 35 of 40        → komplement rule (40 − 35 = 5, needs > 5)
+    //   0120: 6 of 21, 15 not → published (21 > 20, 6 > 5, 15 > 5)
+    await createIndikatorerRaw(con, [
+      share("kommun", "0114", 10, 20, { indikator: "forvarvsarbetande" }),
+      share("kommun", "0115", 5, 40, { indikator: "forvarvsarbetande" }),
+      share("kommun", "0117", 35, 40, { indikator: "forvarvsarbetande" }),
+      share("kommun", "0120", 6, 21, { indikator: "forvarvsarbetande" }),
+    ]);
+    const report = await protectTables(con);
+    expect(report.suppressed).toEqual([
+      { table: "indikatorer", rule: "komplement", cells: 1 },
+      { table: "indikatorer", rule: "namnare", cells: 1 },
+      { table: "indikatorer", rule: "taljare", cells: 1 },
+    ]);
+    expect(await suppressedCells(con)).toEqual(["kommun:0114", "kommun:0115", "kommun:0117"]);
+  });
+
+  it("applies the contributor and dominance rules to sums of money, and the denominator rule to means", async () => {
+    const con = await database();
+    const money = (region: string, bidragsgivare: number, storsta: number) => ({
+      niva: "kommun",
+      region,
+      indikator: "andel_sjukpenning",
+      taljare: 1000,
+      namnare: 50_000,
+      varde: 2,
+      antal: 100,
+      bidragsgivare,
+      storsta_bidrag: storsta,
+    });
+    await createIndikatorerRaw(con, [
+      money("0114", 9, 100), // 9 contributors < 10 → bidragsgivare
+      money("0115", 10, 501), // 501 > 50 % of 1000 → dominans
+      money("0117", 10, 500), // exactly 50 %: not above → published
+      money("0120", 0, 0), // nobody received anything: a zero sum reveals no one's amount → published
+      {
+        niva: "kommun",
+        region: "0123",
+        indikator: "ohalsotal",
+        taljare: 300,
+        namnare: 20,
+        varde: 15,
+        antal: 20,
+      },
+      {
+        niva: "kommun",
+        region: "0125",
+        indikator: "ohalsotal",
+        taljare: 300,
+        namnare: 21,
+        varde: 15,
+        antal: 21,
+      },
+    ]);
+    const report = await protectTables(con);
+    expect(report.suppressed).toEqual([
+      { table: "indikatorer", rule: "bidragsgivare", cells: 1 },
+      { table: "indikatorer", rule: "dominans", cells: 1 },
+      { table: "indikatorer", rule: "namnare", cells: 1 },
+    ]);
+    const hidden = (await published(con))
+      .filter((r) => r.status === "..")
+      .map((r) => `${r.indikator}:${r.region}`);
+    expect(hidden.sort()).toEqual(["andel_sjukpenning:0114", "andel_sjukpenning:0115", "ohalsotal:0123"]);
+  });
+
+  it("leaves cells with status '.' (not available) alone", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, [
+      { niva: "kommun", region: "0114", indikator: "utrikes_flyttnetto", status: ".", antal: 3 },
+    ]);
+    await protectTables(con);
+    const [row] = await published(con);
+    expect(row.status).toBe(".");
+  });
+
+  it("is deterministic: protecting the same raw table twice gives the same published rows", async () => {
+    const con = await database();
+    await createIndikatorerRaw(con, [
+      ...kommun0560(2, 2, 30),
+      ...kommun0560(3, 10, 12).map((c) => ({ ...c, indikator: "nyanlanda_skyddsbehov" })),
+    ]);
+    await protectTables(con);
+    const first = JSON.stringify(await published(con));
+    await protectTables(con);
+    expect(JSON.stringify(await published(con))).toBe(first);
+  });
+});
