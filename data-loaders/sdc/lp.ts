@@ -53,6 +53,8 @@ export interface LpStats {
   requirements: number;
   /** LPs solved (a requirement may need several as its neighbourhood widens). */
   lps: number;
+  /** Requirements in components larger than `rules.lpMaxVariables`: not checked by the LP. */
+  unchecked: number;
 }
 
 interface SupCell {
@@ -175,7 +177,7 @@ export async function findExposures(
   rules: SdcRules,
   options: { only?: Set<number> } = {},
 ): Promise<{ exposures: Exposure[]; stats: LpStats }> {
-  const stats: LpStats = { requirements: 0, lps: 0 };
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0 };
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats };
   const cellsTable = `${prefix}_cells`;
@@ -324,6 +326,11 @@ export async function findExposures(
     };
     for (const e of component.equations) for (const v of equations[e].vars) localVar(v);
     for (const k of component.requirements) for (const v of requirementVars[k]) localVar(v);
+    if (local.size > rules.lpMaxVariables) {
+      // Too large to solve within the build's budget: the singleton and room rules protect it.
+      stats.unchecked += component.requirements.length;
+      continue;
+    }
     const model = solver.createModel();
     try {
       model.options.set({ output_flag: false });

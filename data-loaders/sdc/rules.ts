@@ -21,6 +21,12 @@ export interface SdcRules {
   moneyProtection: number;
   /** A segregation measure needs at least this many populated units. */
   segregationMinUnits: number;
+  /**
+   * Largest connected LP (variables) that the secondary-suppression check and the audit solve.
+   * Larger components are protected by the singleton and room rules alone and reported as not
+   * LP-checked (docs/disclosure-control.md, "Limits"). 0 turns the LP off.
+   */
+  lpMaxVariables: number;
 }
 
 /** The rules SCB applies to Registerdata för integration (see docs/disclosure-control.md). */
@@ -32,6 +38,7 @@ export const DEFAULT_RULES: Readonly<SdcRules> = Object.freeze({
   moneyDominance: 0.5,
   moneyProtection: 0.1,
   segregationMinUnits: 2,
+  lpMaxVariables: 4000,
 });
 
 /** Names of the primary rules, as they appear in reports and the manifest. */
@@ -69,6 +76,7 @@ export function resolveRules(overrides: Partial<SdcRules> = {}): SdcRules {
   fraction("moneyDominance", true);
   fraction("moneyProtection", false);
   integer("segregationMinUnits", 1);
+  integer("lpMaxVariables", 0);
   if (problems.length > 0) throw new Error(`disclosure rules: ${problems.join("; ")}`);
   return rules;
 }
