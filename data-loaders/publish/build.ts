@@ -82,6 +82,8 @@ export interface BuildOptions {
   diffThreshold?: number;
   threads?: number;
   memoryLimit?: string;
+  /** Overrides of the disclosure rules (data-loaders/sdc/rules.ts), e.g. `{ lpMaxVariables: 0 }`. */
+  sdcRules?: Record<string, number>;
   /** Compute the indicators area by area (one timed step each; slower, used by the bench). */
   indicatorsByArea?: boolean;
   /** Return at once when `out` was built from the same inputs, code and definitions. */
@@ -574,10 +576,12 @@ export async function buildPublication(
     if (sdc) {
       const protectResult = await timer.run(
         "disclosure control",
-        () => bound.protectTables(db, {}),
+        () => bound.protectTables(db, { rules: options.sdcRules }),
         () => countRows(db, "indikatorer_pub"),
       );
-      const audit = await timer.run("disclosure audit", () => bound.auditTables(db));
+      const audit = await timer.run("disclosure audit", () =>
+        bound.auditTables(db, { rules: options.sdcRules }),
+      );
       const auditFailure = (audit as { ok?: unknown })?.ok === false;
       if (auditFailure) {
         throw new Error(

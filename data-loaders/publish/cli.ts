@@ -33,6 +33,8 @@ Options:
   --threshold <x>      year-on-year threshold of the review (default ${DEFAULT_THRESHOLD}; see rdi diff)
   --threads <n>        DuckDB worker threads (default: all cores)
   --memory-limit <x>   DuckDB memory limit, e.g. 16GB
+  --lp-limit <n>       largest LP (variables) of the disclosure audit; larger components are
+                       protected by the group rules only (default 4000; 0 turns the LP off)
 
 Prints each step with its time and row counts, and the suppressed cells per table and rule, on stderr.
 Exit status 0 only when everything was published.`,
@@ -50,6 +52,7 @@ Exit status 0 only when everything was published.`,
         threshold: { type: "string" },
         threads: { type: "string" },
         "memory-limit": { type: "string" },
+        "lp-limit": { type: "string" },
       },
       allowPositionals: false,
     });
@@ -62,6 +65,10 @@ Exit status 0 only when everything was published.`,
     if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) {
       throw new UserError(`--threads: '${values.threads}' is not a positive whole number`);
     }
+    const lpLimit = values["lp-limit"] === undefined ? undefined : Number(values["lp-limit"]);
+    if (lpLimit !== undefined && !(Number.isInteger(lpLimit) && lpLimit >= 0)) {
+      throw new UserError(`--lp-limit: '${values["lp-limit"]}' is not a whole number ≥ 0`);
+    }
     await buildPublication({
       input: values.input,
       out: values.out,
@@ -72,6 +79,7 @@ Exit status 0 only when everything was published.`,
       diffThreshold: parseThreshold(values.threshold),
       threads,
       memoryLimit: values["memory-limit"],
+      sdcRules: lpLimit === undefined ? undefined : { lpMaxVariables: lpLimit },
     });
     return 0;
   },

@@ -48,7 +48,7 @@ export interface BuildSteps {
   ): Promise<unknown>;
   computeSegregation(con: Connection, options: { years: number[] }): Promise<unknown>;
   protectTables(con: Connection, options: { rules?: unknown }): Promise<unknown>;
-  auditTables(con: Connection): Promise<unknown>;
+  auditTables(con: Connection, options?: { rules?: unknown }): Promise<unknown>;
   /** The registry's catalogue, written as indikatorer/katalog.json. */
   catalogue(): unknown;
   /**
@@ -150,7 +150,7 @@ export async function loadDefaultSteps(): Promise<BuildSteps> {
     computeIndicators: need(compute, "computeIndicators", MODULES.compute),
     computeSegregation: need(segregation, "computeSegregation", MODULES.segregation),
     protectTables: (con, options) => protectTables(con, { ...options, onProgress: progress }),
-    auditTables: (con) => auditTables(con, { onProgress: progress }),
+    auditTables: (con, options) => auditTables(con, { ...options, onProgress: progress }),
     catalogue,
     definitions: definitions ? () => definitions() : undefined,
     // The area files of the registry hold the definitions; each definition is hashed on its own.

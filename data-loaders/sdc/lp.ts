@@ -181,6 +181,16 @@ export async function findExposures(
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats };
   const cellsTable = `${prefix}_cells`;
+  if (rules.lpMaxVariables === 0) {
+    // LP switched off: count the primary-suppressed cells it would have checked, read nothing else.
+    const [{ n }] = await queryRows<{ n: number }>(
+      con,
+      `SELECT count(*)::INTEGER AS n FROM ${cellsTable}
+       WHERE sup AND rule IS NOT NULL AND rule <> '${RULE_NAMES.secondary}'`,
+    );
+    stats.unchecked = n;
+    return { exposures: [], stats };
+  }
   const keyText = [...spec.tableKeys, ...spec.cellKeys]
     .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
     .join(" || ',' || ");
