@@ -1,7 +1,10 @@
 // Observable Framework configuration. The site builds offline: every library comes from the npm cache
 // that scripts/prepare-site.ts fills from node_modules, no font service and no DuckDB extension is used.
 // See docs/development.md.
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { geography } from "./data-loaders/reference/geography.ts";
 import { cachedSitePaths, prepareSiteData } from "./scripts/site/publication.ts";
 
 const SOURCE_ROOT = fileURLToPath(new URL("./src", import.meta.url));
@@ -23,14 +26,46 @@ interface Page {
 /** Swedish pages (the site's first language). Add new pages here and their English twin below. */
 const PAGES_SV: Page[] = [
   { name: "Start", path: "/" },
+  { name: "Redovisning av uppdraget", path: "/redovisning" },
+  { name: "Indikatorer", path: "/indikatorer" },
+  { name: "Kommunprofiler", path: "/kommuner/" },
+  { name: "Områdestyper", path: "/omradestyper" },
+  { name: "Segregation", path: "/segregation" },
+  { name: "Metod och definitioner", path: "/metod" },
+  { name: "SQL", path: "/sql" },
   { name: "Om data", path: "/om-data" },
 ];
 
 /** English versions, under /en/. */
 const PAGES_EN: Page[] = [
   { name: "Start", path: "/en/" },
+  { name: "Report on the commission", path: "/en/report" },
+  { name: "Indicators", path: "/en/indicators" },
+  { name: "Municipality profiles", path: "/en/municipalities/" },
+  { name: "Area types", path: "/en/area-types" },
+  { name: "Segregation", path: "/en/segregation" },
+  { name: "Methods and definitions", path: "/en/methods" },
+  { name: "SQL", path: "/en/sql" },
   { name: "About the data", path: "/en/about-data" },
 ];
+
+/**
+ * The kommun profile pages, one per kommun code of today's division (290), in both languages:
+ * `/kommuner/<code>` and `/en/municipalities/<code>`. A folder's paths are listed only when it holds a
+ * parameterised page (e.g. `[kommun].md`): Framework fails the build on a listed path without a page.
+ */
+function kommunPagePaths(sourceRoot: string): string[] {
+  const codes = geography()
+    .kommuner.map((kommun) => kommun.code)
+    .sort();
+  const hasParameterisedPage = (folder: string): boolean => {
+    const dir = path.join(sourceRoot, folder);
+    return existsSync(dir) && readdirSync(dir).some((name) => /^\[[^\]]+\]\.md$/.test(name));
+  };
+  return ["kommuner", "en/municipalities"]
+    .filter(hasParameterisedPage)
+    .flatMap((folder) => codes.map((code) => `/${folder}/${code}`));
+}
 
 const SYNTHETIC_NOTICE = {
   sv:
@@ -47,6 +82,9 @@ function languageOf(path: string): "sv" | "en" {
 
 export default {
   root: "src",
+  // RDI_SITE_OUTPUT builds elsewhere than dist/ (e.g. to try a publication without touching dist/);
+  // tests/e2e reads the same variable.
+  output: process.env.RDI_SITE_OUTPUT || "dist",
   title: "Registerdata för integration",
   pages: [...PAGES_SV, { name: "In English", open: true, pages: PAGES_EN }],
   // Framework's pager labels ("Next page") are English only; the sidebar is enough.
@@ -62,8 +100,10 @@ export default {
   // No DuckDB extension is installed or loaded: Parquet is decoded with parquet-wasm instead
   // (components/duckdb.js), JSON is not read through DuckDB. `null` removes Framework's defaults.
   duckdb: { extensions: { json: null, parquet: null } },
-  // Every published file, so that pages can fetch files they choose at run time (the explorer).
+  // Every published file, so that pages can fetch files they choose at run time (the explorer and
+  // the SQL console), and the 290 kommun profile pages in both languages.
   async *dynamicPaths() {
     yield* await cachedSitePaths(SOURCE_ROOT);
+    yield* kommunPagePaths(SOURCE_ROOT);
   },
 };

@@ -22,3 +22,99 @@ export const KON: Labels = {
 export function label(labels: Labels, code: unknown, lang: Lang = "sv"): string {
   return labels[String(code)]?.[lang] ?? String(code);
 }
+
+export const VISTELSETID: Labels = {
+  totalt: { sv: "Samtliga utrikes födda", en: "All foreign-born" },
+  "0-1": { sv: "0–1 år i Sverige", en: "0–1 years in Sweden" },
+  "2-3": { sv: "2–3 år i Sverige", en: "2–3 years in Sweden" },
+  "4-9": { sv: "4–9 år i Sverige", en: "4–9 years in Sweden" },
+  "10-": { sv: "10 år eller mer i Sverige", en: "10 years or more in Sweden" },
+};
+
+/** Socio-economic area types of the RegSO (docs/omradestyper.md): 1 = large problems … 5 = very good. */
+export const OMRADESTYP: Labels = {
+  totalt: { sv: "Samtliga områden", en: "All areas" },
+  1: { sv: "1 Stora socioekonomiska utmaningar", en: "1 Major socio-economic challenges" },
+  2: { sv: "2 Socioekonomiska utmaningar", en: "2 Socio-economic challenges" },
+  3: { sv: "3 Socioekonomiskt blandade", en: "3 Socio-economically mixed" },
+  4: { sv: "4 Goda socioekonomiska förutsättningar", en: "4 Good socio-economic conditions" },
+  5: { sv: "5 Mycket goda socioekonomiska förutsättningar", en: "5 Very good socio-economic conditions" },
+};
+
+export const BAKGRUND: Labels = {
+  totalt: { sv: "Samtliga", en: "All" },
+  svensk: { sv: "Svensk bakgrund", en: "Swedish background" },
+  utlandsk: { sv: "Utländsk bakgrund", en: "Foreign background" },
+};
+
+export const GRUND: Labels = {
+  totalt: { sv: "Samtliga utrikes födda", en: "All foreign-born" },
+  skyddsbehov: {
+    sv: "Skyddsbehövande och deras anhöriga",
+    en: "Persons in need of protection and their families",
+  },
+  ovriga: { sv: "Övriga skäl", en: "Other grounds" },
+};
+
+export const UTBILDNINGSNIVA: Labels = {
+  totalt: { sv: "Samtliga", en: "All" },
+  forgymnasial: { sv: "Förgymnasial utbildning", en: "Primary and lower secondary education" },
+  gymnasial: { sv: "Gymnasial utbildning", en: "Upper secondary education" },
+  eftergymnasial: { sv: "Eftergymnasial utbildning", en: "Post-secondary education" },
+  saknas: { sv: "Uppgift saknas", en: "Not known" },
+};
+
+/** Names of the breakdown columns of the indikatorer/ tables. */
+export const BREAKDOWN_NAMES: Labels = {
+  kon: { sv: "Kön", en: "Sex" },
+  alder: { sv: "Ålder", en: "Age" },
+  fodelseregion: { sv: "Födelseregion", en: "Region of birth" },
+  vistelsetid: { sv: "Vistelsetid", en: "Years in Sweden" },
+  grund: { sv: "Grund för bosättning", en: "Grounds for settlement" },
+  utbildningsniva: { sv: "Utbildningsnivå", en: "Level of education" },
+  bakgrund: { sv: "Bakgrund", en: "Background" },
+  omradestyp: { sv: "Områdestyp", en: "Area type" },
+};
+
+/** The code labels of each breakdown column (ålder codes are the bands themselves). */
+export const BREAKDOWN_CODES: Record<string, Labels> = {
+  kon: KON,
+  fodelseregion: FODELSEREGION,
+  vistelsetid: VISTELSETID,
+  grund: GRUND,
+  utbildningsniva: UTBILDNINGSNIVA,
+  bakgrund: BAKGRUND,
+  omradestyp: OMRADESTYP,
+};
+
+/** Geographic levels of the publication. */
+export const NIVA: Labels = {
+  riket: { sv: "Riket", en: "Sweden" },
+  lan: { sv: "Län", en: "County" },
+  kommun: { sv: "Kommun", en: "Municipality" },
+  regso: { sv: "RegSO", en: "RegSO" },
+  deso: { sv: "DeSO", en: "DeSO" },
+};
+
+/** Units of the registry (engine/registry/schema.ts). */
+export const UNIT: Labels = {
+  procent: { sv: "procent", en: "per cent" },
+  antal: { sv: "antal", en: "number" },
+  prisbasbelopp: { sv: "prisbasbelopp", en: "price base amounts" },
+  kr: { sv: "kronor", en: "SEK" },
+  dagar: { sv: "dagar", en: "days" },
+  kvot: { sv: "kvot", en: "ratio" },
+};
+
+/** Subject areas of the registry, in the catalogue's order. */
+export const OMRADE: Labels = {
+  arbetsmarknad: { sv: "Arbetsmarknad", en: "Labour market" },
+  flyttmonster: { sv: "Flyttmönster", en: "Migration patterns" },
+  boende: { sv: "Boende", en: "Housing" },
+  demografi: { sv: "Demografi", en: "Demography" },
+  ekonomi: { sv: "Ekonomi", en: "Economy" },
+  forsorjning: { sv: "Försörjning", en: "Means of support" },
+  utbildning: { sv: "Utbildning", en: "Education" },
+  halsa: { sv: "Hälsa", en: "Health" },
+  demokrati: { sv: "Demokrati", en: "Democracy" },
+};

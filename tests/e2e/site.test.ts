@@ -6,12 +6,16 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatNumber } from "../../src/components/format.ts";
+import { BREAKDOWNS } from "../../src/components/indicators.ts";
 import { type StaticServer, serveDirectory } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DIST = path.join(ROOT, "dist");
+// The built site: dist/, or the folder RDI_SITE_OUTPUT names (as in observablehq.config.ts).
+const DIST = path.resolve(ROOT, process.env.RDI_SITE_OUTPUT || "dist");
 const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
 const CHROMIUM = "/usr/bin/chromium";
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -124,7 +128,18 @@ describe("the built site", () => {
   it("exists and has the Swedish and English start pages", () => {
     // dist/ comes from `npm run build`; the pages below are the ones every build must have.
     expect(pages, "dist/ has no pages: run `npm run build` first").toEqual(
-      expect.arrayContaining(["index.html", "om-data.html", "en/index.html", "en/about-data.html"]),
+      expect.arrayContaining([
+        "index.html",
+        "redovisning.html",
+        "metod.html",
+        "sql.html",
+        "om-data.html",
+        "en/index.html",
+        "en/report.html",
+        "en/methods.html",
+        "en/sql.html",
+        "en/about-data.html",
+      ]),
     );
   });
 
@@ -176,7 +191,8 @@ describe.each([
     const chart = page.locator("#diagram-forvarvsarbetande svg[class^='plot']").last();
     // One line per födelseregion: the line mark draws at least two paths (e.g. sverige and utrikes).
     expect(await chart.locator("g[aria-label='line'] path").count()).toBeGreaterThanOrEqual(2);
-    expect(await chart.locator("g[aria-label='dot'] circle").count()).toBeGreaterThan(0);
+    // Dots carry a symbol per series (circle, square, …), drawn as paths.
+    expect(await chart.locator("g[aria-label='dot'] > *").count()).toBeGreaterThan(0);
     const before = await chart.innerHTML();
     await page.getByLabel(option, { exact: true }).check();
     await page.waitForFunction(
@@ -192,25 +208,210 @@ describe.each([
     expect(after).not.toBe(before);
   });
 
-  it("shows the result of a DuckDB-WASM query over a published Parquet file", async () => {
-    const { page, foreignRequests, consoleErrors } = await visit(urlPathOf(htmlFile));
-    const table = page.locator("#sql-resultat table");
-    await table.waitFor({ timeout: 60_000 });
-    const rows = table.locator("tbody tr");
-    expect(await rows.count()).toBeGreaterThanOrEqual(2);
-    const text = (await table.textContent()) ?? "";
-    expect(text).toContain(born);
-    // Swedish number format from the query result: a share such as `81,0 %` (no-break space before %).
-    expect(text).toMatch(/\d+,\d\u00a0%/);
-    // The caption names the year the query found; publications start in the 1990s at the earliest.
-    expect(await table.locator("caption").textContent()).toMatch(/(19|20)\d\d/);
-    expect(foreignRequests).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+  it("shows the key figures in Swedish number format and a table alternative for every chart", async () => {
+    const { page } = await visit(urlPathOf(htmlFile));
+    const figures = (await page.locator("#nyckeltal").textContent()) ?? "";
+    // A share such as `81,0 %` (no-break space before %), or `..` when suppressed.
+    expect(figures).toMatch(/(\d+,\d\u00a0%|\.\.)/);
+    for (const id of [
+      "diagram-forvarvsarbetande",
+      "diagram-vistelsetid",
+      "diagram-utrikes-fodda",
+      "diagram-omradestyp",
+    ]) {
+      const card = page.locator(`#${id}`);
+      expect(await card.locator("svg[class^='plot']").count(), id).toBeGreaterThan(0);
+      expect(await card.locator("details.tabellalternativ table tbody tr").count(), id).toBeGreaterThan(0);
+      expect((await card.locator(".diagramnot").textContent()) ?? "", id).toMatch(/\.\./);
+    }
+    expect(await page.getByText(born, { exact: true }).count()).toBeGreaterThan(0);
   });
 });
 
+describe.each([
+  { htmlFile: "sql.html", lang: "sv" },
+  { htmlFile: "en/sql.html", lang: "en" },
+])("the SQL console $htmlFile", ({ htmlFile }) => {
+  it("runs the first example query on load, another one on request, and reports a wrong query", async () => {
+    const { page, foreignRequests, consoleErrors, pageErrors } = await visit(urlPathOf(htmlFile));
+    const result = page.locator("#sql-resultat table");
+    await result.waitFor({ timeout: 60_000 });
+    // The first example: förvärvsarbetande by födelseregion and year; the codes appear in the result.
+    const first = (await result.textContent()) ?? "";
+    expect(first).toContain("sverige");
+    expect(first).toContain("utrikes");
+    expect(await result.locator("tbody tr").count()).toBeGreaterThanOrEqual(2);
+    // Another example, chosen with the keyboard-accessible select: RegSO per områdestyp (column `regso`).
+    await page.selectOption("#sql-exempel", "3");
+    await page.waitForFunction(
+      () =>
+        document.querySelector("#sql-resultat th")?.textContent === "ar" &&
+        [...document.querySelectorAll("#sql-resultat th")].some((th) => th.textContent === "regso"),
+      null,
+      { timeout: 60_000 },
+    );
+    // A query typed by hand and run with Ctrl+Enter.
+    await page.fill("#sql-fraga", "SELECT count(*)::INTEGER AS n FROM regioner WHERE niva = 'kommun'");
+    await page.press("#sql-fraga", "Control+Enter");
+    await page.waitForFunction(() => document.querySelector("#sql-resultat th")?.textContent === "n", null, {
+      timeout: 60_000,
+    });
+    expect(Number(await page.locator("#sql-resultat td").first().textContent())).toBeGreaterThan(0);
+    // A wrong query is reported on the page, not as a console error.
+    await page.fill("#sql-fraga", "SELECT no_such_column FROM regioner");
+    await page.click("#sql-konsol button[type=submit]");
+    await page.locator("#sql-resultat [role=alert]").waitFor({ timeout: 60_000 });
+    expect(foreignRequests).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/** Reads a published Parquet file of dist/ with DuckDB in Node. */
+async function queryParquet(relativePath: string, sql: (table: string) => string, params: unknown[] = []) {
+  const file = path.join(DIST, "data", "publikation", relativePath);
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      sql(`read_parquet('${file.replaceAll("'", "''")}')`),
+      params as never,
+    );
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+interface FigureSource {
+  fil: string;
+  ar: number;
+  region?: string;
+  fixed?: Record<string, string>;
+  decimals: number;
+  minus?: { ar: number; fixed?: Record<string, string> };
+}
+
+/** The text of a published cell as the report must show it, read with DuckDB in Node. */
+async function expectedCell(source: FigureSource): Promise<{ varde: number | null; status: string | null }> {
+  const cell = async (ar: number, fixed: Record<string, string> = {}) => {
+    const conditions = BREAKDOWNS.map(
+      (column) => `${column} = '${(fixed[column] ?? "totalt").replaceAll("'", "''")}'`,
+    );
+    const rows = await queryParquet(
+      source.fil,
+      (table) =>
+        `SELECT varde::DOUBLE AS varde, status FROM ${table} WHERE ar = ${Number(ar)} AND ${conditions.join(" AND ")}` +
+        (source.region ? ` AND region = '${source.region.replaceAll("'", "''")}'` : ""),
+    );
+    expect(rows.length, `${source.fil} ${ar} ${JSON.stringify(fixed)}`).toBe(1);
+    return rows[0] as { varde: number | null; status: string | null };
+  };
+  const a = await cell(source.ar, source.fixed);
+  if (!source.minus) return a;
+  const b = await cell(source.minus.ar, source.minus.fixed);
+  if (a.status === ".." || b.status === "..") return { varde: null, status: ".." };
+  if (a.varde == null || b.varde == null) return { varde: null, status: "." };
+  return { varde: a.varde - b.varde, status: null };
+}
+
+describe.each([{ htmlFile: "redovisning.html" }, { htmlFile: "en/report.html" }])(
+  "the report $htmlFile",
+  ({ htmlFile }) => {
+    it("fills in numbers that match the published tables", async () => {
+      const { page } = await visit(urlPathOf(htmlFile));
+      const figures = await page
+        .locator(".tal-ur-data")
+        .evaluateAll((spans) =>
+          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+        );
+      expect(figures.length).toBeGreaterThanOrEqual(6);
+      for (const { source, text } of figures) {
+        const parsed = JSON.parse(source) as FigureSource;
+        const cell = await expectedCell(parsed);
+        const expected =
+          cell.status === ".." ? ".." : cell.varde == null ? "." : formatNumber(cell.varde, parsed.decimals);
+        expect(text, source).toBe(expected);
+      }
+      const segregation = await page
+        .locator(".tal-ur-segregation")
+        .evaluateAll((spans) =>
+          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+        );
+      expect(segregation.length).toBe(3);
+      for (const { source, text } of segregation) {
+        const { ar, enhet, matt } = JSON.parse(source) as { ar: number; enhet: string; matt: string };
+        const rows = await queryParquet(
+          "segregation/riket.parquet",
+          (table) =>
+            `SELECT varde::DOUBLE AS varde, status FROM ${table} WHERE ar = ${Number(ar)} AND enhet = $1 AND matt = $2 AND indelning = 'utrikes_fodd' AND grupp = 'utrikes'`,
+          [enhet, matt],
+        );
+        expect(rows.length, source).toBe(1);
+        const { varde, status } = rows[0] as { varde: number | null; status: string | null };
+        expect(text, source).toBe(status === ".." ? ".." : varde == null ? "." : formatNumber(varde, 3));
+      }
+      const areas = await page
+        .locator(".tal-ur-omraden")
+        .evaluateAll((spans) =>
+          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+        );
+      expect(areas.length).toBe(3);
+      for (const { source, text } of areas) {
+        const { ar, omradestyp } = JSON.parse(source) as { ar: number; omradestyp?: string };
+        const rows = await queryParquet(
+          "omraden/omraden.parquet",
+          (table) =>
+            `SELECT count(*)::INTEGER AS n FROM ${table} WHERE niva = 'regso' AND ar = ${Number(ar)} AND ` +
+            (omradestyp ? `omradestyp = $1` : "omradestyp IN ('1', '2', '3', '4', '5')"),
+          omradestyp ? [omradestyp] : [],
+        );
+        expect(text, source).toBe(formatNumber(Number(rows[0].n)));
+      }
+    });
+  },
+);
+
+describe.each([{ htmlFile: "metod.html" }, { htmlFile: "en/methods.html" }])(
+  "the methods page $htmlFile",
+  ({ htmlFile }) => {
+    it("describes every indicator of the catalogue and the disclosure rules of the manifest", async () => {
+      const { page } = await visit(urlPathOf(htmlFile));
+      const catalogue = JSON.parse(
+        readFileSync(path.join(DIST, "data", "publikation", "indikatorer", "katalog.json"), "utf-8"),
+      );
+      const manifest = JSON.parse(
+        readFileSync(path.join(DIST, "data", "publikation", "manifest.json"), "utf-8"),
+      );
+      const ids = await page
+        .locator("#indikatorkatalog details")
+        .evaluateAll((nodes) => nodes.map((node) => node.id));
+      // Each indicator once, no other: the sets of ids are equal and the page has no duplicate.
+      const expected = catalogue.indicators.map((entry: { id: string }) => `indikator-${entry.id}`).sort();
+      expect([...ids].sort()).toEqual(expected);
+      const rules = await page.locator("#rojanderegler li").count();
+      expect(rules).toBe(Math.max(1, Object.keys(manifest.disclosure?.rules ?? {}).length));
+    });
+  },
+);
+
 describe("pages without SQL", () => {
-  it("do not load DuckDB-WASM", async () => {
+  it.each(["", "redovisning", "metod", "en/", "en/report", "en/methods"])(
+    "%s does not load DuckDB-WASM",
+    async (urlPath) => {
+      const { page } = await visit(urlPath);
+      const loaded = await page.evaluate(() =>
+        performance.getEntriesByType("resource").map((entry) => entry.name),
+      );
+      expect(
+        loaded.some((url) => url.includes("duckdb")),
+        urlPath,
+      ).toBe(false);
+    },
+  );
+
+  it("show the manifest of the publication on Om data", async () => {
     const { page } = await visit("om-data");
     const loaded = await page.evaluate(() =>
       performance.getEntriesByType("resource").map((entry) => entry.name),
