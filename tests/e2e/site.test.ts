@@ -52,11 +52,7 @@ const pages = findPages(DIST);
  * both languages) is visited, with every other page; tests/e2e/profiles.test.ts covers the
  * template's content.
  */
-const SAMPLED_PROFILES = new Set([
-  "kommuner/0180.html",
-  "kommuner/2584.html",
-  "en/municipalities/0180.html",
-]);
+const SAMPLED_PROFILES = new Set(["kommuner/0180.html", "kommuner/2584.html", "en/municipalities/0180.html"]);
 const visitedPages = pages.filter(
   (page) => !/^(kommuner|en\/municipalities)\/\d{4}\.html$/.test(page) || SAMPLED_PROFILES.has(page),
 );
