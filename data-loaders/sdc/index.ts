@@ -325,7 +325,9 @@ async function checkPublishedCells(
   if (countColumn) {
     checks.push({
       rule: `a published count lies in 1–${rules.countMin - 1}`,
-      where: `NOT sup AND kind = 'count' AND ${quote(`pub_${countColumn}`)} > 0 AND ${quote(`pub_${countColumn}`)} < ${rules.countMin}`,
+      where:
+        `NOT sup AND kind = 'count' AND ${quote(`pub_${countColumn}`)} > 0 AND ${quote(`pub_${countColumn}`)} < ${rules.countMin}` +
+        (spec.countPersons ? ` AND ${quote(spec.countPersons)} = ${quote(countColumn)}` : ""),
     });
   }
   const keyText = [...spec.tableKeys, ...spec.cellKeys]

@@ -68,6 +68,13 @@ export interface TableSpec {
    */
   quantities: { count?: string; numerator?: string; denominator?: string; money?: string };
   /**
+   * Raw column with the persons behind a count cell, when the published count can be a net
+   * quantity (inrikes/utrikes flyttnetto = in-movers − out-movers). Such a cell is protected
+   * through these persons by the primary rule; the audit's "no published count in 1–4" check
+   * applies where the published count is the persons themselves.
+   */
+  countPersons?: string;
+  /**
    * Indicator tables only: indicators (column `indikator`) may share a denominator population
    * (e.g. persons 20–64); its suppression pattern is then made common to them (families.ts).
    */
@@ -231,6 +238,7 @@ export function indikatorerSpec(): TableSpec {
         WHEN storsta_bidrag > ${rules.moneyDominance} * abs(taljare) THEN '${R.dominance}' END
       END`,
     quantities: { count: "taljare", numerator: "taljare", denominator: "namnare", money: "taljare" },
+    countPersons: "antal",
     sharedDenominators: true,
   };
 }
