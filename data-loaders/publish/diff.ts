@@ -17,24 +17,13 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Connection } from "../db.ts";
 import { openDatabase, queryRows, sqlString } from "../db.ts";
+import { SORT_KEY } from "../engine/compute.ts";
 
 export const DEFAULT_THRESHOLD = 20;
 export const DEFAULT_LEVELS = ["riket", "lan", "kommun"];
 
-const KEYS = [
-  "indikator",
-  "ar",
-  "niva",
-  "region",
-  "kon",
-  "alder",
-  "fodelseregion",
-  "vistelsetid",
-  "grund",
-  "utbildningsniva",
-  "bakgrund",
-  "omradestyp",
-];
+/** The cell key of the published indicator table: its sort order (publicering.md). */
+const KEYS: string[] = [...SORT_KEY];
 const BREAKDOWNS = KEYS.slice(4);
 
 export interface DiffOptions {
