@@ -56,6 +56,10 @@ export function partitionFilter(spec: TableSpec, value: number | string | null):
  * Creates `<prefix>_cells` from the raw table (one partition). `suppressed`, when given, is a SQL
  * expression that marks the cells already suppressed (used by the audit, which reads the
  * published status instead of applying the rules).
+ *
+ * Every cell also gets `code`, its table and cell keys packed into one BIGINT (each key replaced
+ * by its rank among the key's distinct values, in sort order), so that relations join on one
+ * integer instead of a dozen strings (`createGroups`), and the cost order ties break on one column.
  */
 export async function createCells(
   con: Connection,
@@ -67,22 +71,91 @@ export async function createCells(
   const rawColumns = await tableColumns(con, spec.raw);
   const statusFill = rawColumns.includes("status") ? "" : ", NULL::VARCHAR AS status";
   const source = options.source ?? spec.raw;
-  const sort = spec.sort.map(quote).join(", ");
   const tableKeys = spec.tableKeys.map(quote).join(", ");
   await exec(
     con,
-    `CREATE OR REPLACE TEMP TABLE ${prefix}_cells AS
+    `CREATE OR REPLACE TEMP TABLE ${prefix}_ruled AS
      WITH src AS (SELECT * ${statusFill} FROM ${source} WHERE ${options.where}),
-     kinded AS (SELECT *, (${spec.kind})::VARCHAR AS kind FROM src),
-     ruled AS (
-       SELECT *, (${spec.primary(rules)})::VARCHAR AS rule, (${spec.cost})::DOUBLE AS cost, (${spec.weak})::BOOLEAN AS weak
-       FROM kinded)
-     SELECT row_number() OVER (ORDER BY weak, cost, ${sort}) AS id,
-            dense_rank() OVER (ORDER BY ${tableKeys}) AS tk,
-            *,
-            ${options.suppressed ?? "rule IS NOT NULL"} AS sup
-     FROM ruled`,
+     kinded AS (SELECT *, (${spec.kind})::VARCHAR AS kind FROM src)
+     SELECT *, (${spec.primary(rules)})::VARCHAR AS rule, (${spec.cost})::DOUBLE AS cost, (${spec.weak})::BOOLEAN AS weak
+     FROM kinded;
+     CREATE OR REPLACE TEMP TABLE ${prefix}_dict_tk AS
+       SELECT ${tableKeys}, (row_number() OVER (ORDER BY ${tableKeys}) - 1)::BIGINT AS code
+       FROM (SELECT DISTINCT ${tableKeys} FROM ${prefix}_ruled);`,
   );
+  await createDictionaries(con, prefix, spec);
+  const layout = await keyLayout(con, prefix, spec);
+  const joins = spec.cellKeys
+    .map((k, i) => `JOIN ${prefix}_dict_${i} d${i} ON d${i}.v IS NOT DISTINCT FROM s.${quote(k)}`)
+    .join(" ");
+  const code = [
+    `(t.code << ${layout.tkShift})`,
+    ...spec.cellKeys.map((_, i) => `(d${i}.code << ${layout.shifts[i]})`),
+  ].join(" | ");
+  // Ids in cost order; ties by the sort keys, which the code orders the same way when the sort is
+  // (table keys, cell keys).
+  const sortIsCode = spec.sort.join(",") === [...spec.tableKeys, ...spec.cellKeys].join(",");
+  const tieBreak = sortIsCode ? "code" : spec.sort.map(quote).join(", ");
+  await exec(
+    con,
+    `CREATE OR REPLACE TEMP TABLE ${prefix}_cells AS
+     WITH coded AS (
+       SELECT s.*, (t.code + 1)::BIGINT AS tk, (${code})::BIGINT AS code
+       FROM ${prefix}_ruled s JOIN ${prefix}_dict_tk t USING (${tableKeys}) ${joins})
+     SELECT row_number() OVER (ORDER BY weak, cost, ${tieBreak}) AS id, *,
+            ${options.suppressed ?? "rule IS NOT NULL"} AS sup
+     FROM coded;
+     DROP TABLE ${prefix}_ruled;`,
+  );
+}
+
+interface KeyLayout {
+  /** Bit offset of each cell key's rank in `code`, in the order of `spec.cellKeys`. */
+  shifts: number[];
+  /** Bits of each cell key's rank. */
+  bits: number[];
+  tkShift: number;
+}
+
+/** Creates `<prefix>_dict_<i>(v, code)` per cell key: the key's distinct values ranked in sort order. */
+async function createDictionaries(con: Connection, prefix: string, spec: TableSpec): Promise<void> {
+  for (const [i, k] of spec.cellKeys.entries()) {
+    await exec(
+      con,
+      `CREATE OR REPLACE TEMP TABLE ${prefix}_dict_${i} AS
+       SELECT v, (row_number() OVER (ORDER BY v) - 1)::BIGINT AS code
+       FROM (SELECT DISTINCT ${quote(k)} AS v FROM ${prefix}_ruled)`,
+    );
+  }
+}
+
+/** Where each key's rank sits in `code`, from the sizes of the dictionaries. */
+async function keyLayout(con: Connection, prefix: string, spec: TableSpec): Promise<KeyLayout> {
+  const bits: number[] = [];
+  for (const i of spec.cellKeys.keys()) {
+    const [{ n }] = await queryRows<{ n: number }>(
+      con,
+      `SELECT count(*)::INTEGER AS n FROM ${prefix}_dict_${i}`,
+    );
+    bits.push(Math.max(1, Math.ceil(Math.log2(Math.max(2, n)))));
+  }
+  const [{ n: tables }] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::INTEGER AS n FROM ${prefix}_dict_tk`,
+  );
+  // Most significant first: table keys, then the cell keys in order, as the sort order has them.
+  const shifts: number[] = new Array(bits.length);
+  let offset = 0;
+  for (let i = bits.length - 1; i >= 0; i--) {
+    shifts[i] = offset;
+    offset += bits[i];
+  }
+  const tkBits = Math.max(1, Math.ceil(Math.log2(Math.max(2, tables))));
+  if (offset + tkBits > 62)
+    throw new Error(
+      `disclosure control: ${spec.name} has too many distinct keys to pack a cell into 62 bits (${offset + tkBits} needed)`,
+    );
+  return { shifts, bits, tkShift: offset };
 }
 
 /** Creates `<prefix>_members` and `<prefix>_groups`: the additive relations that hold in the data. */
@@ -93,17 +166,35 @@ export async function createGroups(con: Connection, prefix: string, spec: TableS
     await exec(con, `CREATE OR REPLACE TEMP TABLE ${prefix}_groups(grp BIGINT, rel INTEGER, valid BOOLEAN)`);
     return;
   }
+  const layout = await keyLayout(con, prefix, spec);
   for (const [index, rel] of spec.relations.entries()) {
-    const joins = spec.cellKeys
-      .map((k) => `par.${quote(k)} = ${rel.parent[k] ?? `c.${quote(k)}`}`)
-      .join(" AND ");
+    // The parent's code is the child's with the overridden keys' ranks replaced.
+    const overridden = Object.entries(rel.parent).map(([k, expr]) => {
+      const i = spec.cellKeys.indexOf(k);
+      if (i < 0)
+        throw new Error(
+          `disclosure control: relation ${rel.name} overrides ${k}, not a cell key of ${spec.name}`,
+        );
+      return { i, expr };
+    });
+    let keep = (1n << 62n) - 1n;
+    for (const { i } of overridden)
+      keep &= ~(((1n << BigInt(layout.bits[i])) - 1n) << BigInt(layout.shifts[i]));
+    const joins = overridden
+      .map(({ i, expr }) => `JOIN ${prefix}_dict_${i} p${i} ON p${i}.v = (${expr})`)
+      .join(" ");
+    const parentCode = [
+      `(c.code & ${keep})`,
+      ...overridden.map(({ i }) => `(p${i}.code << ${layout.shifts[i]})`),
+    ].join(" | ");
     await exec(
       con,
       `INSERT INTO ${prefix}_members
-       SELECT par.id * ${R} + ${index}, c.id, false
-       FROM ${prefix}_cells c ${rel.join ?? ""}
-       JOIN ${prefix}_cells par ON par.tk = c.tk AND ${joins}
-       WHERE ${rel.child}`,
+       SELECT par.id * ${R} + ${index}, x.id, false
+       FROM (SELECT c.id, (${parentCode})::BIGINT AS parent_code
+             FROM ${prefix}_cells c ${rel.join ?? ""} ${joins}
+             WHERE ${rel.child}) x
+       JOIN ${prefix}_cells par ON par.code = x.parent_code`,
     );
   }
   await exec(
@@ -144,7 +235,19 @@ export async function createGroups(con: Connection, prefix: string, spec: TableS
 
 /** Drops the working tables of a prefix. */
 export async function dropWorkTables(con: Connection, prefix: string): Promise<void> {
-  for (const suffix of ["cells", "members", "groups", "new", "touched"]) {
+  const dictionaries = await queryRows<{ name: string }>(
+    con,
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE ${sqlString(`${prefix}_dict_%`)}`,
+  );
+  for (const suffix of [
+    "cells",
+    "members",
+    "groups",
+    "new",
+    "touched",
+    "ruled",
+    ...dictionaries.map((d) => d.name.slice(prefix.length + 1)),
+  ]) {
     await exec(con, `DROP TABLE IF EXISTS ${prefix}_${suffix}`);
   }
 }
