@@ -18,8 +18,9 @@ import { cpus, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { setQuiet } from "../data-loaders/cli/progress.ts";
+import { parseYears } from "../data-loaders/cli/years.ts";
 import { openDatabase, queryRows, sqlString } from "../data-loaders/db.ts";
-import { buildPublication, parseYears } from "../data-loaders/publish/build.ts";
+import { buildPublication } from "../data-loaders/publish/build.ts";
 import { REPOSITORY_ROOT } from "../data-loaders/publish/manifest.ts";
 
 const BENCH_DIR = resolve(REPOSITORY_ROOT, ".rdi/bench");

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
 import { UserError } from "../cli/command.ts";
 import { progress } from "../cli/progress.ts";
+import { parseYears } from "../cli/years.ts";
 import { formatProblems, validateExtract } from "./validate.ts";
 
 const usage = `Usage: rdi validate <dir> [--years 1997-2023|2019,2020] [--json]
@@ -17,21 +18,6 @@ Options:
 
 Exit status: 0 when the extract is valid, 1 when it is not, 2 on bad usage.`;
 
-/** Parses a year list: `2019`, `2015-2019`, `1998,2002,2010-2012`. Returns sorted unique years. */
-export function parseYears(text: string): number[] {
-  const years = new Set<number>();
-  for (const part of text.split(",")) {
-    const match = /^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$/.exec(part);
-    if (!match)
-      throw new UserError(`--years: cannot read '${part}' (use e.g. 2019, 2015-2019 or 2019,2020)`, 2);
-    const from = Number(match[1]);
-    const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from) throw new UserError(`--years: '${part}' runs backwards`, 2);
-    for (let y = from; y <= to; y++) years.add(y);
-  }
-  return [...years].sort((a, b) => a - b);
-}
-
 export const command: Command = {
   name: "validate",
   summary: "check a register extract against the input contract",
@@ -44,7 +30,7 @@ export const command: Command = {
     });
     if (positionals.length !== 1)
       throw new UserError("expected one extract directory (see rdi validate --help)", 2);
-    const years = values.years === undefined ? undefined : parseYears(values.years);
+    const years = values.years === undefined ? undefined : parseYears(values.years, { exitCode: 2 });
     const report = await validateExtract(positionals[0], { years, onProgress: progress });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

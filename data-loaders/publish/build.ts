@@ -179,24 +179,6 @@ export async function listExtract(dir: string): Promise<Map<number, ExtractYearF
   return result;
 }
 
-/** Parses `2019,2020`, `1997-2023` or a mix such as `1997-2000,2005`. */
-export function parseYears(text: string): number[] {
-  const years = new Set<number>();
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const range = /^(\d{4})-(\d{4})$/.exec(part);
-    if (range) {
-      const [from, to] = [Number(range[1]), Number(range[2])];
-      if (from > to) throw new UserError(`--years: range ${part} runs backwards`);
-      for (let y = from; y <= to; y++) years.add(y);
-    } else if (/^\d{4}$/.test(part)) {
-      years.add(Number(part));
-    } else {
-      throw new UserError(`--years: '${part}' is not a year (YYYY) or a range (YYYY-YYYY)`);
-    }
-  }
-  return [...years].sort((a, b) => a - b);
-}
-
 /** Formats a failed validation as the user's one-line error (plus the first issues). */
 export function validationFailure(report: ValidationReportLike): string | null {
   const issues = [...(report.problems ?? []), ...(report.errors ?? [])];

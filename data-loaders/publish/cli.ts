@@ -2,7 +2,8 @@
 import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
 import { UserError } from "../cli/command.ts";
-import { buildPublication, DEFAULT_CACHE_DIR, parseYears } from "./build.ts";
+import { parseYears } from "../cli/years.ts";
+import { buildPublication, DEFAULT_CACHE_DIR } from "./build.ts";
 import { DEFAULT_LEVELS, DEFAULT_THRESHOLD, diffPublications, renderDiffText } from "./diff.ts";
 
 function parseThreshold(text: string | undefined): number {

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
 import { UserError } from "../cli/command.ts";
 import { progress, timed } from "../cli/progress.ts";
+import { parseYears } from "../cli/years.ts";
 import { generateExtract, MAX_SCALE } from "./generate.ts";
 import { FIRST_YEAR, LAST_YEAR } from "./parameters.ts";
 
@@ -20,27 +21,6 @@ Options:
   --seed <n>         seed of the random draws, a non-negative integer (default 1)
   --threads <n>      DuckDB worker threads (default: all cores)
   --memory <limit>   DuckDB memory limit, e.g. 8GB`;
-
-/** Parses "2022", "2015-2023" or "1997,2007,2020-2023" into sorted distinct years. */
-export function parseYears(text: string): number[] {
-  const years = new Set<number>();
-  for (const part of text.split(",")) {
-    const match = /^\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?$/.exec(part);
-    if (!match) throw new UserError(`--years: '${part}' is not a year or a range like 1997-2023`);
-    const from = Number(match[1]);
-    const to = Number(match[2] ?? match[1]);
-    if (to < from) throw new UserError(`--years: range ${part} runs backwards`);
-    for (let y = from; y <= to; y++) {
-      if (y < FIRST_YEAR || y > LAST_YEAR) {
-        throw new UserError(
-          `--years: ${y} is outside ${FIRST_YEAR}-${LAST_YEAR}, the years the generator covers`,
-        );
-      }
-      years.add(y);
-    }
-  }
-  return [...years].sort((a, b) => a - b);
-}
 
 function parseNumber(name: string, text: string, check: (n: number) => boolean, rule: string): number {
   const value = Number(text);
@@ -70,7 +50,7 @@ export const command: Command = {
     if (positionals.length > 0)
       throw new UserError(`unexpected argument '${positionals[0]}'; see rdi generate --help`);
     if (!values.out) throw new UserError("--out <dir> is required; see rdi generate --help");
-    const years = parseYears(values.years);
+    const years = parseYears(values.years, { min: FIRST_YEAR, max: LAST_YEAR });
     const scale = parseNumber(
       "scale",
       values.scale,

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UserError } from "../../data-loaders/cli/command.ts";
 import { setQuiet } from "../../data-loaders/cli/progress.ts";
-import { command, parseYears } from "../../data-loaders/extract/cli.ts";
+import { command } from "../../data-loaders/extract/cli.ts";
 import { writeExtract } from "./fixture.ts";
 
 /** Runs `rdi validate` in-process and captures stdout. */
@@ -59,6 +59,10 @@ describe("rdi validate", () => {
     await expect(command.run([])).rejects.toMatchObject({ exitCode: 2 });
     await expect(command.run(["a", "b"])).rejects.toBeInstanceOf(UserError);
     await expect(command.run(["dir", "--years", "20x9"])).rejects.toMatchObject({ exitCode: 2 });
+    await expect(command.run(["dir", "--years", "2019,2019"])).rejects.toMatchObject({
+      message: "--years: 2019 is given twice ('2019' and '2019')",
+      exitCode: 2,
+    });
   });
 
   it("works through bin/rdi.js", async () => {
@@ -76,18 +80,5 @@ describe("rdi validate", () => {
     } finally {
       extract.cleanup();
     }
-  });
-});
-
-describe("parseYears", () => {
-  it("reads single years, ranges and lists", () => {
-    expect(parseYears("2019")).toEqual([2019]);
-    expect(parseYears("2017-2019")).toEqual([2017, 2018, 2019]);
-    expect(parseYears("2022,1998,2000-2001,1998")).toEqual([1998, 2000, 2001, 2022]);
-  });
-
-  it("rejects text that is not a year list", () => {
-    expect(() => parseYears("2019-2017")).toThrow(/backwards/);
-    expect(() => parseYears("19")).toThrow(UserError);
   });
 });

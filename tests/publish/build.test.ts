@@ -4,12 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../data-loaders/cli/command.ts";
 import { openDatabase, queryRows, sqlString } from "../../data-loaders/db.ts";
-import {
-  buildPublication,
-  listExtract,
-  parseYears,
-  validationFailure,
-} from "../../data-loaders/publish/build.ts";
+import { buildPublication, listExtract, validationFailure } from "../../data-loaders/publish/build.ts";
 import type { Manifest } from "../../data-loaders/publish/manifest.ts";
 import { snapshot, tempDir, withoutBuildLog } from "./helpers.ts";
 import { EXTRACT, standInSteps, writeExtract } from "./standins.ts";
@@ -358,13 +353,6 @@ describe("extract listing and arguments", () => {
       [2020, { personer: "personer_2020.parquet" }],
       [2021, { personer: "personer_2021.csv", utvandrade: "utvandrade_2021.parquet" }],
     ]);
-  });
-
-  it("parses year lists and ranges", () => {
-    expect(parseYears("2019,2020")).toEqual([2019, 2020]);
-    expect(parseYears("1997-2000,2005")).toEqual([1997, 1998, 1999, 2000, 2005]);
-    expect(() => parseYears("2020-2019")).toThrow("runs backwards");
-    expect(() => parseYears("20x0")).toThrow("'20x0' is not a year");
   });
 
   it("turns a failed validation report into one message naming file, column, rule and rows", () => {

@@ -1,12 +1,13 @@
 /** Arbetsmarknad: employment, unemployment and occupations, persons 20–64. */
 import {
   ALL_BREAKDOWNS,
-  ALL_LEVELS,
   NOTE_PREVIOUS_YEAR,
-  PERSONS_20_64,
+  PERCENT_SHARE,
   SOURCES,
   universe,
+  WORKING_AGE,
   without,
+  yearly,
 } from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
 
@@ -20,31 +21,19 @@ const EMPLOYED_20_64 = universe(
   "sysselsatt",
 );
 
-const share = (
-  d: Omit<IndicatorDefinition, "area" | "unit" | "decimals" | "kind" | "levels">,
-): IndicatorDefinition => ({
-  area: "arbetsmarknad",
-  unit: "procent",
-  decimals: 1,
-  kind: "andel",
-  levels: ALL_LEVELS,
-  ...d,
-});
+/** What the area's indicators share: yearly shares of persons 20–64 by every background variable. */
+const SHARE = { ...yearly("arbetsmarknad"), ...PERCENT_SHARE, ...WORKING_AGE } as const;
 
 export const ARBETSMARKNAD: IndicatorDefinition[] = [
-  share({
+  {
+    ...SHARE,
     id: "forvarvsarbetande",
     label: { sv: "Förvärvsarbetande", en: "Gainfully employed" },
     description: {
       sv: "Andel förvärvsarbetande av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 who are gainfully employed, per cent.",
     },
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "sysselsatt" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.rams, SOURCES.rtb],
     footnotes: [
       {
@@ -52,88 +41,70 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
         en: "From 2022 based on BAS (employed) instead of RAMS (gainfully employed); the series has a break.",
       },
     ],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "foretagare",
     label: { sv: "Företagare", en: "Self-employed" },
     description: {
       sv: "Andel företagare av de förvärvsarbetande 20–64 år, procent.",
       en: "Share of self-employed among the gainfully employed aged 20–64, per cent.",
     },
-    frame: "ar",
     universe: EMPLOYED_20_64,
     numerator: { where: "foretagare" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.rams],
     footnotes: [],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "inskrivna_arbetslosa",
     label: { sv: "Inskrivna arbetslösa", en: "Registered unemployed" },
     description: {
       sv: "Andel inskrivna arbetslösa (öppet arbetslösa och i program med aktivitetsstöd) av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 registered as unemployed (openly unemployed or in a programme with activity support), per cent.",
     },
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "af_status IS NOT NULL" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.af, SOURCES.rtb],
     footnotes: [],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "oppet_arbetslosa",
     label: { sv: "Öppet arbetslösa", en: "Openly unemployed" },
     description: {
       sv: "Andel öppet arbetslösa av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 who are openly unemployed, per cent.",
     },
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "af_status = 'oppet_arbetslos'" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.af, SOURCES.rtb],
     footnotes: [],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "program_aktivitetsstod",
     label: { sv: "I program med aktivitetsstöd", en: "In programmes with activity support" },
     description: {
       sv: "Andel i arbetsmarknadspolitiska program med aktivitetsstöd av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 in labour market programmes with activity support, per cent.",
     },
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "af_status = 'program_aktivitetsstod'" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.af, SOURCES.rtb],
     footnotes: [],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "langtidsarbetslosa",
     label: { sv: "Långtidsarbetslösa", en: "Long-term unemployed" },
     description: {
       sv: "Andel inskrivna arbetslösa i mer än sex månader i följd av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 registered as unemployed for more than six consecutive months, per cent.",
     },
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "af_status IS NOT NULL AND arbetslos_manader > 6" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.af, SOURCES.rtb],
     footnotes: [],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "kvar_i_sysselsattning",
     label: { sv: "Kvar i sysselsättning", en: "Still employed one year later" },
     description: {
@@ -143,9 +114,6 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
     frame: "fg_ar",
     universe: EMPLOYED_20_64,
     numerator: { where: "sysselsatt_nu" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.rams],
     footnotes: [
       NOTE_PREVIOUS_YEAR,
@@ -154,8 +122,9 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
         en: "Persons who died or emigrated during the year count as no longer employed.",
       },
     ],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "kvar_som_foretagare",
     label: { sv: "Kvar som företagare", en: "Still self-employed one year later" },
     description: {
@@ -170,25 +139,19 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
       "foretagare",
     ),
     numerator: { where: "foretagare_nu" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.rams],
     footnotes: [NOTE_PREVIOUS_YEAR],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "chefer",
     label: { sv: "Chefer", en: "Managers" },
     description: {
       sv: "Andel chefer (SSYK 2012 yrkesområde 1) av de förvärvsarbetande 20–64 år, procent.",
       en: "Share of managers (SSYK 2012 major group 1) among the gainfully employed aged 20–64, per cent.",
     },
-    frame: "ar",
     universe: EMPLOYED_20_64,
     numerator: { where: "chef" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.rams, SOURCES.yrke],
     footnotes: [
       {
@@ -196,8 +159,9 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
         en: "Employed persons without an occupation code count in the denominator but not as managers.",
       },
     ],
-  }),
-  share({
+  },
+  {
+    ...SHARE,
     id: "kvalificerat_arbete_eftergymnasial",
     label: {
       sv: "Kvalificerat arbete bland eftergymnasialt utbildade",
@@ -207,7 +171,6 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
       sv: "Andel med arbete som kräver eftergymnasial kompetens (SSYK kvalifikationsnivå 3–4) av de förvärvsarbetande 20–64 år med eftergymnasial utbildning, procent.",
       en: "Share in occupations requiring post-secondary competence (SSYK skill level 3–4) among the gainfully employed aged 20–64 with post-secondary education, per cent.",
     },
-    frame: "ar",
     universe: universe(
       20,
       64,
@@ -218,10 +181,8 @@ export const ARBETSMARKNAD: IndicatorDefinition[] = [
       "sysselsatt AND utbildningsniva IN (3, 4)",
     ),
     numerator: { where: "ssyk_niva IN (3, 4)" },
-    denominator: {},
-    ageBands: "arbetsfor",
     breakdowns: without(ALL_BREAKDOWNS, "utbildningsniva"),
     source: [SOURCES.rams, SOURCES.yrke, SOURCES.ureg],
     footnotes: [],
-  }),
+  },
 ];

@@ -1,5 +1,13 @@
 /** Boende: tenure, crowding, young adults living with parents, staying in the area. */
-import { ALL_LEVELS, BREAKDOWNS_ALL_AGES, SOURCES, universe } from "./common.ts";
+import {
+  ALL_AGES_BREAKDOWNS,
+  ALL_BREAKDOWNS,
+  PERCENT_SHARE,
+  SOURCES,
+  universe,
+  without,
+  yearly,
+} from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
 
 const KNOWN_TENURE = universe(
@@ -12,24 +20,20 @@ const KNOWN_TENURE = universe(
   "upplatelseform IS NOT NULL",
 );
 
+const YEARLY = yearly("boende");
+
 const tenure = (id: string, code: string, sv: string, en: string): IndicatorDefinition => ({
+  ...YEARLY,
+  ...PERCENT_SHARE,
+  ...ALL_AGES_BREAKDOWNS,
   id,
-  area: "boende",
   label: { sv: `Boende i ${sv}`, en: `Living in ${en}` },
   description: {
     sv: `Andel som bor i ${sv} av personerna med känd upplåtelseform, procent.`,
     en: `Share living in ${en} among persons with known tenure, per cent.`,
   },
-  unit: "procent",
-  decimals: 1,
-  kind: "andel",
-  frame: "ar",
   universe: KNOWN_TENURE,
   numerator: { where: `upplatelseform = '${code}'` },
-  denominator: {},
-  ageBands: "bred",
-  breakdowns: BREAKDOWNS_ALL_AGES,
-  levels: ALL_LEVELS,
   source: [SOURCES.hushall],
   footnotes: [],
 });
@@ -39,17 +43,14 @@ export const BOENDE: IndicatorDefinition[] = [
   tenure("boende_bostadsratt", "bostadsratt", "bostadsrätt", "tenant-owned housing (bostadsrätt)"),
   tenure("boende_hyresratt", "hyresratt", "hyresrätt", "rented housing"),
   {
+    ...YEARLY,
+    ...PERCENT_SHARE,
     id: "hemmaboende_vuxna_barn",
-    area: "boende",
     label: { sv: "Hemmaboende vuxna barn", en: "Adult children living with parents" },
     description: {
       sv: "Andel som bor i samma hushåll som minst en förälder av personerna 20–29 år i bostadshushåll, procent.",
       en: "Share living in the same household as at least one parent among persons aged 20–29 in dwelling households, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
     universe: universe(
       20,
       29,
@@ -57,13 +58,13 @@ export const BOENDE: IndicatorDefinition[] = [
       "hushall_id IS NOT NULL",
     ),
     numerator: { where: "bor_med_foralder" },
-    denominator: {},
-    breakdowns: ["kon", "utbildningsniva", "fodelseregion", "vistelsetid", "grund", "bakgrund", "omradestyp"],
-    levels: ALL_LEVELS,
+    breakdowns: without(ALL_BREAKDOWNS, "alder"),
     source: [SOURCES.hushall, SOURCES.rtb],
     footnotes: [],
   },
   {
+    ...PERCENT_SHARE,
+    ...ALL_AGES_BREAKDOWNS,
     id: "kvarboende",
     area: "boende",
     label: { sv: "Kvarboende", en: "Residential stability" },
@@ -71,18 +72,12 @@ export const BOENDE: IndicatorDefinition[] = [
       sv: "Andel av dem som bodde i regionen 31 december fem år tidigare som bor kvar där 31 december i år, procent.",
       en: "Share of those living in the region on 31 December five years earlier who still live there on 31 December this year, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
     frame: "fg_5ar",
     universe: universe(null, null, {
       sv: "Folkbokförda i regionen 31 december fem år tidigare.",
       en: "Persons registered in the region on 31 December five years earlier.",
     }),
     numerator: { where: "kvar_{niva}" },
-    denominator: {},
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
     levels: ["lan", "kommun", "regso", "deso"],
     source: [SOURCES.rtb],
     footnotes: [
@@ -93,17 +88,15 @@ export const BOENDE: IndicatorDefinition[] = [
     ],
   },
   {
+    ...YEARLY,
+    ...PERCENT_SHARE,
+    ...ALL_AGES_BREAKDOWNS,
     id: "trangbodda",
-    area: "boende",
     label: { sv: "Trångbodda (norm 2)", en: "Overcrowded (norm 2)" },
     description: {
       sv: "Andel som bor i hushåll med fler än två personer per sovrum (kök och vardagsrum oräknade) av personerna i hushåll med känt antal rum, procent.",
       en: "Share living in households with more than two persons per bedroom (kitchen and living room not counted) among persons in households with a known number of rooms, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
     universe: universe(
       null,
       null,
@@ -114,10 +107,6 @@ export const BOENDE: IndicatorDefinition[] = [
       "hushall_id IS NOT NULL AND antal_rum IS NOT NULL",
     ),
     numerator: { where: "hushall_storlek > 2 * greatest(antal_rum - 1, 1)" },
-    denominator: {},
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ALL_LEVELS,
     source: [SOURCES.hushall],
     footnotes: [
       {

@@ -1,5 +1,5 @@
 /** Building blocks shared by the area files of the registry. */
-import type { Breakdown, IndicatorDefinition, Level, Text } from "./schema.ts";
+import type { Area, Breakdown, IndicatorDefinition, Level, Text } from "./schema.ts";
 
 export const ALL_LEVELS: Level[] = ["riket", "lan", "kommun", "regso", "deso"];
 
@@ -41,6 +41,32 @@ export const ALL_PERSONS = universe(null, null, {
   sv: "Samtliga folkbokförda personer den 31 december.",
   en: "All persons registered in Sweden on 31 December.",
 });
+
+/*
+ * Blocks that definitions spread in, so that a definition spells out only what sets it apart. A
+ * field written after a spread overrides the block's value. Spreading adds exactly the block's keys,
+ * so a definition without e.g. `ageBands` must not spread a block that has one.
+ */
+
+/** An area's indicator computed on the year's persons and published at every level. */
+export function yearly<A extends Area>(area: A) {
+  return { area, frame: "ar", levels: ALL_LEVELS } as const;
+}
+
+/** A number of persons (or of moves); counts have no denominator. */
+export const COUNT = { unit: "antal", decimals: 0, kind: "antal" } as const;
+
+/** A share of the universe in per cent with one decimal (the universe is the denominator). */
+export const PERCENT_SHARE = { unit: "procent", decimals: 1, kind: "andel", denominator: {} } as const;
+
+/** Every background variable, age in the working-age bands. */
+export const WORKING_AGE_BREAKDOWNS = { ageBands: "arbetsfor", breakdowns: ALL_BREAKDOWNS } as const;
+
+/** Persons 20–64 by every background variable. */
+export const WORKING_AGE = { universe: PERSONS_20_64, ...WORKING_AGE_BREAKDOWNS } as const;
+
+/** Every background variable but utbildningsnivå, age in the broad bands (all-ages indicators). */
+export const ALL_AGES_BREAKDOWNS = { ageBands: "bred", breakdowns: BREAKDOWNS_ALL_AGES } as const;
 
 export const SOURCES = {
   rtb: "Registret över totalbefolkningen (RTB)",

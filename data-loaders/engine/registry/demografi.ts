@@ -1,25 +1,22 @@
 /** Demografi: population and its composition. */
-import { ALL_BREAKDOWNS, ALL_LEVELS, ALL_PERSONS, SOURCES } from "./common.ts";
+import { ALL_BREAKDOWNS, ALL_PERSONS, COUNT, PERCENT_SHARE, SOURCES, yearly } from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
+
+/** Every indicator of the area describes the whole population of the year. */
+const POPULATION = { ...yearly("demografi"), universe: ALL_PERSONS, ageBands: "bred" } as const;
 
 export const DEMOGRAFI: IndicatorDefinition[] = [
   {
+    ...POPULATION,
+    ...COUNT,
     id: "folkmangd",
-    area: "demografi",
     label: { sv: "Folkmängd", en: "Population" },
     description: {
       sv: "Antal folkbokförda personer den 31 december.",
       en: "Number of persons registered in Sweden on 31 December.",
     },
-    unit: "antal",
-    decimals: 0,
-    kind: "antal",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { where: "true" },
-    ageBands: "bred",
     breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     source: [SOURCES.rtb],
     footnotes: [
       {
@@ -29,44 +26,30 @@ export const DEMOGRAFI: IndicatorDefinition[] = [
     ],
   },
   {
+    ...POPULATION,
+    ...PERCENT_SHARE,
     id: "andel_utrikes_fodda",
-    area: "demografi",
     label: { sv: "Utrikes födda", en: "Foreign-born" },
     description: {
       sv: "Andel utrikes födda av befolkningen, procent.",
       en: "Share of the population born abroad, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { where: "utrikes_fodd" },
-    denominator: {},
-    ageBands: "bred",
     breakdowns: ["kon", "alder", "omradestyp"],
-    levels: ALL_LEVELS,
     source: [SOURCES.rtb],
     footnotes: [],
   },
   {
+    ...POPULATION,
+    ...PERCENT_SHARE,
     id: "andel_utlandsk_bakgrund",
-    area: "demografi",
     label: { sv: "Utländsk bakgrund", en: "Foreign background" },
     description: {
       sv: "Andel med utländsk bakgrund (utrikes födda och inrikes födda med två utrikes födda föräldrar) av befolkningen, procent.",
       en: "Share of the population with a foreign background (born abroad, or born in Sweden with both parents born abroad), per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { where: "bakgrund = 'utlandsk'" },
-    denominator: {},
-    ageBands: "bred",
     breakdowns: ["kon", "alder", "fodelseregion", "omradestyp"],
-    levels: ALL_LEVELS,
     source: [SOURCES.rtb],
     footnotes: [
       {
@@ -76,8 +59,9 @@ export const DEMOGRAFI: IndicatorDefinition[] = [
     ],
   },
   {
+    ...POPULATION,
+    ...COUNT,
     id: "nyanlanda_skyddsbehov",
-    area: "demografi",
     label: {
       sv: "Nyanlända skyddsbehövande och deras anhöriga",
       en: "Newly arrived refugees and their families",
@@ -86,15 +70,8 @@ export const DEMOGRAFI: IndicatorDefinition[] = [
       sv: "Antal utrikes födda skyddsbehövande och deras anhöriga med vistelsetid under två år.",
       en: "Number of foreign-born refugees and their family members who have lived in Sweden for less than two years.",
     },
-    unit: "antal",
-    decimals: 0,
-    kind: "antal",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { where: "utrikes_fodd AND grund = 'skyddsbehov' AND vistelsetid = '0-1'" },
-    ageBands: "bred",
     breakdowns: ["kon", "alder", "fodelseregion", "omradestyp"],
-    levels: ALL_LEVELS,
     source: [SOURCES.rtb, SOURCES.migration],
     footnotes: [],
   },

@@ -1,20 +1,17 @@
 /** Demokrati: turnout in riksdag elections (election years only). */
-import { ALL_BREAKDOWNS, ALL_LEVELS, SOURCES, universe } from "./common.ts";
+import { ALL_BREAKDOWNS, PERCENT_SHARE, SOURCES, universe, yearly } from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
 
 export const DEMOKRATI: IndicatorDefinition[] = [
   {
+    ...yearly("demokrati"),
+    ...PERCENT_SHARE,
     id: "valdeltagande_riksdag",
-    area: "demokrati",
     label: { sv: "Valdeltagande i riksdagsval", en: "Turnout in riksdag elections" },
     description: {
       sv: "Andel som röstade av de röstberättigade i riksdagsvalet, procent.",
       en: "Share of those entitled to vote in the riksdag election who voted, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
     universe: universe(
       null,
       null,
@@ -25,10 +22,8 @@ export const DEMOKRATI: IndicatorDefinition[] = [
       "rostberattigad",
     ),
     numerator: { where: "rostade" },
-    denominator: {},
     ageBands: "val",
     breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     electionYearsOnly: true,
     source: [SOURCES.val],
     footnotes: [

@@ -1,12 +1,5 @@
 /** Ekonomi: income and economic standard. */
-import {
-  ALL_BREAKDOWNS,
-  ALL_LEVELS,
-  ALL_PERSONS,
-  BREAKDOWNS_ALL_AGES,
-  PERSONS_20_64,
-  SOURCES,
-} from "./common.ts";
+import { ALL_AGES_BREAKDOWNS, ALL_PERSONS, PERCENT_SHARE, SOURCES, WORKING_AGE, yearly } from "./common.ts";
 import type { IndicatorDefinition, Text } from "./schema.ts";
 
 const NOTE_MEDIAN: Text = {
@@ -19,10 +12,18 @@ const NOTE_EKONOMISK_STANDARD: Text = {
   en: "Economic standard = household disposable income per consumption unit (1.00 first adult, 0.51 second adult, 0.60 further adults, 0.52 first child aged 0–19, 0.42 further children). Persons without a dwelling household count as single-person households.",
 };
 
+const NEW_INDICATOR: Text = { sv: "Ny indikator (Delmos).", en: "New indicator (Delmos)." };
+
+const YEARLY = yearly("ekonomi");
+
+/** Every person by every background variable that children have too. */
+const EVERYONE = { universe: ALL_PERSONS, ...ALL_AGES_BREAKDOWNS } as const;
+
 export const EKONOMI: IndicatorDefinition[] = [
   {
+    ...YEARLY,
+    ...WORKING_AGE,
     id: "disponibel_inkomst_medel",
-    area: "ekonomi",
     label: { sv: "Disponibel inkomst, medelvärde", en: "Disposable income, mean" },
     description: {
       sv: "Medelvärde av individuell disponibel inkomst för personer 20–64 år, i prisbasbelopp.",
@@ -31,13 +32,8 @@ export const EKONOMI: IndicatorDefinition[] = [
     unit: "prisbasbelopp",
     decimals: 2,
     kind: "medel",
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { value: "disp_ink", perPrisbasbelopp: true },
     denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     source: [SOURCES.iot],
     footnotes: [
       {
@@ -47,8 +43,9 @@ export const EKONOMI: IndicatorDefinition[] = [
     ],
   },
   {
+    ...YEARLY,
+    ...WORKING_AGE,
     id: "disponibel_inkomst_median",
-    area: "ekonomi",
     label: { sv: "Disponibel inkomst, median", en: "Disposable income, median" },
     description: {
       sv: "Median av individuell disponibel inkomst för personer 20–64 år, i prisbasbelopp.",
@@ -57,61 +54,43 @@ export const EKONOMI: IndicatorDefinition[] = [
     unit: "prisbasbelopp",
     decimals: 2,
     kind: "median",
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { value: "disp_ink", perPrisbasbelopp: true },
     denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     source: [SOURCES.iot],
     footnotes: [NOTE_MEDIAN],
   },
   {
+    ...YEARLY,
+    ...PERCENT_SHARE,
+    ...WORKING_AGE,
     id: "lag_loneinkomst",
-    area: "ekonomi",
     label: { sv: "Låg löneinkomst", en: "Low earnings" },
     description: {
       sv: "Andel med kontant bruttolön under 1,5 prisbasbelopp av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 with gross cash wages below 1.5 price base amounts, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "loneinkomst < 1.5 * prisbasbelopp" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     source: [SOURCES.iot],
     footnotes: [],
   },
   {
+    ...YEARLY,
+    ...PERCENT_SHARE,
+    ...EVERYONE,
     id: "lag_ekonomisk_standard",
-    area: "ekonomi",
     label: { sv: "Låg ekonomisk standard", en: "Low economic standard" },
     description: {
       sv: "Andel personer med ekonomisk standard under 60 procent av medianen i riket, procent.",
       en: "Share of persons with an economic standard below 60 per cent of the national median, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { where: "lag_ekonomisk_standard" },
-    denominator: {},
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ALL_LEVELS,
     source: [SOURCES.iot, SOURCES.hushall],
-    footnotes: [{ sv: "Ny indikator (Delmos).", en: "New indicator (Delmos)." }, NOTE_EKONOMISK_STANDARD],
+    footnotes: [NEW_INDICATOR, NOTE_EKONOMISK_STANDARD],
   },
   {
+    ...YEARLY,
+    ...EVERYONE,
     id: "ekonomisk_standard_median",
-    area: "ekonomi",
     label: { sv: "Ekonomisk standard, median", en: "Economic standard, median" },
     description: {
       sv: "Median av ekonomisk standard (disponibel inkomst per konsumtionsenhet) för samtliga personer, kronor.",
@@ -120,39 +99,23 @@ export const EKONOMI: IndicatorDefinition[] = [
     unit: "kr",
     decimals: 0,
     kind: "median",
-    frame: "ar",
-    universe: ALL_PERSONS,
     numerator: { value: "ekonomisk_standard" },
     denominator: {},
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ALL_LEVELS,
     source: [SOURCES.iot, SOURCES.hushall],
-    footnotes: [
-      { sv: "Ny indikator (Delmos).", en: "New indicator (Delmos)." },
-      NOTE_EKONOMISK_STANDARD,
-      NOTE_MEDIAN,
-    ],
+    footnotes: [NEW_INDICATOR, NOTE_EKONOMISK_STANDARD, NOTE_MEDIAN],
   },
   {
+    ...YEARLY,
+    ...PERCENT_SHARE,
+    ...WORKING_AGE,
     id: "langvarigt_ekonomiskt_bistand",
-    area: "ekonomi",
     label: { sv: "Långvarigt ekonomiskt bistånd", en: "Long-term social assistance" },
     description: {
       sv: "Andel i hushåll som fått ekonomiskt bistånd minst tio månader under året av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 in households that received social assistance for at least ten months of the year, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
-    frame: "ar",
-    universe: PERSONS_20_64,
     numerator: { where: "ekbistand_manader >= 10" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
-    levels: ALL_LEVELS,
     source: [SOURCES.bistand],
-    footnotes: [{ sv: "Ny indikator (Delmos).", en: "New indicator (Delmos)." }],
+    footnotes: [NEW_INDICATOR],
   },
 ];

@@ -1,6 +1,15 @@
 /** Flyttmönster: moves between regions, from linking consecutive years by lopnr. */
-import { ALL_PERSONS, BREAKDOWNS_ALL_AGES, NOTE_PREVIOUS_YEAR, SOURCES, universe } from "./common.ts";
-import type { IndicatorDefinition, Text } from "./schema.ts";
+import {
+  ALL_AGES_BREAKDOWNS,
+  ALL_PERSONS,
+  BREAKDOWNS_ALL_AGES,
+  COUNT,
+  NOTE_PREVIOUS_YEAR,
+  PERCENT_SHARE,
+  SOURCES,
+  universe,
+} from "./common.ts";
+import type { IndicatorDefinition, Level, Text } from "./schema.ts";
 
 const FLOWS_TO_REGSO: Text = {
   sv: "Flyttmönster redovisas som i databasen ned till RegSO; på DeSO är flyttströmmarna för små och domineras av flyttningar inom samma område.",
@@ -12,25 +21,29 @@ const NOTE_LEVEL: Text = {
   en: "A move counts at a level only when it crosses the region's border: moves within a kommun count for RegSO but not for the kommun.",
 };
 
+/** Every indicator of the area: moves, published down to RegSO. */
+const MOVES = { area: "flyttmonster", finestLevelReason: FLOWS_TO_REGSO } as const;
+
+const TO_REGSO: Level[] = ["riket", "lan", "kommun", "regso"];
+
+/** Moves within Sweden cross no border of riket. */
+const DOMESTIC_TO_REGSO: Level[] = ["lan", "kommun", "regso"];
+
 export const FLYTTMONSTER: IndicatorDefinition[] = [
   {
+    ...MOVES,
+    ...COUNT,
+    ...ALL_AGES_BREAKDOWNS,
     id: "inrikes_flyttnetto",
-    area: "flyttmonster",
     label: { sv: "Inrikes flyttnetto", en: "Net domestic migration" },
     description: {
       sv: "Antal som bor i regionen 31 december men bodde på annan ort i Sverige året före, minus antal som flyttat ut till annan ort i Sverige.",
       en: "Persons living in the region on 31 December who lived elsewhere in Sweden a year earlier, minus those who moved out to elsewhere in Sweden.",
     },
-    unit: "antal",
-    decimals: 0,
-    kind: "antal",
     frame: "flyttar",
     universe: ALL_PERSONS,
     numerator: { where: "flyttat_{niva}", value: "riktning" },
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ["lan", "kommun", "regso"],
-    finestLevelReason: FLOWS_TO_REGSO,
+    levels: DOMESTIC_TO_REGSO,
     source: [SOURCES.rtb],
     footnotes: [
       NOTE_PREVIOUS_YEAR,
@@ -42,16 +55,14 @@ export const FLYTTMONSTER: IndicatorDefinition[] = [
     ],
   },
   {
+    ...MOVES,
+    ...COUNT,
     id: "utrikes_flyttnetto",
-    area: "flyttmonster",
     label: { sv: "Utrikes flyttnetto", en: "Net international migration" },
     description: {
       sv: "Antal invandringar under året till regionen minus antal utvandringar från regionen.",
       en: "Immigrations to the region during the year minus emigrations from it.",
     },
-    unit: "antal",
-    decimals: 0,
-    kind: "antal",
     frame: "utrikes_flyttar",
     universe: universe(null, null, {
       sv: "Invandringar (senaste invandring under året, folkbokförda 31 december) och utvandringar under året.",
@@ -59,8 +70,7 @@ export const FLYTTMONSTER: IndicatorDefinition[] = [
     }),
     numerator: { value: "riktning" },
     breakdowns: [],
-    levels: ["riket", "lan", "kommun", "regso"],
-    finestLevelReason: FLOWS_TO_REGSO,
+    levels: TO_REGSO,
     needsEmigrations: true,
     source: [SOURCES.rtb],
     footnotes: [
@@ -75,27 +85,22 @@ export const FLYTTMONSTER: IndicatorDefinition[] = [
     ],
   },
   {
+    ...MOVES,
+    ...PERCENT_SHARE,
+    ...ALL_AGES_BREAKDOWNS,
     id: "utflyttningsrisk",
-    area: "flyttmonster",
     label: { sv: "Utflyttningsrisk", en: "Out-migration rate" },
     description: {
       sv: "Andel av dem som bodde i regionen 31 december föregående år som bor i en annan region eller har utvandrat 31 december i år, procent.",
       en: "Share of those living in the region on 31 December of the previous year who live in another region or have emigrated on 31 December this year, per cent.",
     },
-    unit: "procent",
-    decimals: 1,
-    kind: "andel",
     frame: "fg_ar",
     universe: universe(null, null, {
       sv: "Folkbokförda i regionen 31 december föregående år.",
       en: "Persons registered in the region on 31 December of the previous year.",
     }),
     numerator: { where: "utflyttad_{niva}" },
-    denominator: {},
-    ageBands: "bred",
-    breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ["riket", "lan", "kommun", "regso"],
-    finestLevelReason: FLOWS_TO_REGSO,
+    levels: TO_REGSO,
     needsEmigrations: true,
     source: [SOURCES.rtb],
     footnotes: [
@@ -108,8 +113,8 @@ export const FLYTTMONSTER: IndicatorDefinition[] = [
     ],
   },
   {
+    ...MOVES,
     id: "kvot_forvarvsarbetande_flyttare",
-    area: "flyttmonster",
     label: {
       sv: "Kvot förvärvsarbetande inflyttare/utflyttare",
       en: "Ratio of employed in-movers to employed out-movers",
@@ -135,8 +140,7 @@ export const FLYTTMONSTER: IndicatorDefinition[] = [
     denominator: { where: "riktning = -1" },
     ageBands: "arbetsfor",
     breakdowns: BREAKDOWNS_ALL_AGES,
-    levels: ["lan", "kommun", "regso"],
-    finestLevelReason: FLOWS_TO_REGSO,
+    levels: DOMESTIC_TO_REGSO,
     source: [SOURCES.rtb, SOURCES.rams],
     footnotes: [
       NOTE_PREVIOUS_YEAR,

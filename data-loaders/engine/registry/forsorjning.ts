@@ -1,5 +1,5 @@
 /** Försörjning: transfers as a share of nettoinkomst, persons 20–64. */
-import { ALL_BREAKDOWNS, ALL_LEVELS, PERSONS_20_64, SOURCES } from "./common.ts";
+import { SOURCES, WORKING_AGE, yearly } from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
 
 const transfer = (
@@ -9,8 +9,9 @@ const transfer = (
   en: string,
   source: string,
 ): IndicatorDefinition => ({
+  ...yearly("forsorjning"),
+  ...WORKING_AGE,
   id,
-  area: "forsorjning",
   label: { sv: `Andel ${sv} av nettoinkomsten`, en: `${en} as a share of net income` },
   description: {
     sv: `Summan av ${sv} i procent av summan av nettoinkomst för personer 20–64 år.`,
@@ -19,13 +20,8 @@ const transfer = (
   unit: "procent",
   decimals: 1,
   kind: "summaandel",
-  frame: "ar",
-  universe: PERSONS_20_64,
   numerator: { value: column },
   denominator: { value: "nettoinkomst" },
-  ageBands: "arbetsfor",
-  breakdowns: ALL_BREAKDOWNS,
-  levels: ALL_LEVELS,
   source: [source, SOURCES.iot],
   footnotes: [
     {

@@ -1,15 +1,18 @@
 /** Utbildning: studies, NEET, eligibility, sfi and educational attainment. */
-import { ALL_BREAKDOWNS, ALL_LEVELS, PERSONS_20_64, SOURCES, universe, without } from "./common.ts";
+import {
+  ALL_BREAKDOWNS,
+  PERCENT_SHARE,
+  SOURCES,
+  universe,
+  WORKING_AGE,
+  WORKING_AGE_BREAKDOWNS,
+  without,
+  yearly,
+} from "./common.ts";
 import type { IndicatorDefinition } from "./schema.ts";
 
-const base = {
-  area: "utbildning",
-  unit: "procent",
-  decimals: 1,
-  kind: "andel",
-  frame: "ar",
-  levels: ALL_LEVELS,
-} as const;
+/** Every indicator of the area is a yearly share. */
+const base = { ...yearly("utbildning"), ...PERCENT_SHARE } as const;
 
 const neet = (id: string, from: number, to: number, withBands: boolean): IndicatorDefinition => ({
   ...base,
@@ -27,9 +30,8 @@ const neet = (id: string, from: number, to: number, withBands: boolean): Indicat
     en: `Persons aged ${from}–${to} registered in Sweden on 31 December.`,
   }),
   numerator: { where: "NOT sysselsatt AND NOT studerande" },
-  denominator: {},
-  ...(withBands ? { ageBands: "arbetsfor" as const } : {}),
-  breakdowns: withBands ? ALL_BREAKDOWNS : without(ALL_BREAKDOWNS, "alder"),
+  // A narrow age span has no age bands to break down by.
+  ...(withBands ? WORKING_AGE_BREAKDOWNS : { breakdowns: without(ALL_BREAKDOWNS, "alder") }),
   source: [SOURCES.rams, SOURCES.ureg],
   footnotes: [],
 });
@@ -58,7 +60,6 @@ const eligibility = (
     `${column} IS NOT NULL`,
   ),
   numerator: { where: column },
-  denominator: {},
   breakdowns: without(ALL_BREAKDOWNS, "alder"),
   source: [source],
   footnotes: [],
@@ -80,7 +81,6 @@ const attainment = (id: string, where: string, sv: string, en: string): Indicato
     en: "Persons aged 25–64 registered in Sweden on 31 December.",
   }),
   numerator: { where },
-  denominator: {},
   ageBands: "arbetsfor_25",
   breakdowns: without(ALL_BREAKDOWNS, "utbildningsniva"),
   source: [SOURCES.ureg],
@@ -95,17 +95,14 @@ const attainment = (id: string, where: string, sv: string, en: string): Indicato
 export const UTBILDNING: IndicatorDefinition[] = [
   {
     ...base,
+    ...WORKING_AGE,
     id: "studerande",
     label: { sv: "Studerande", en: "Students" },
     description: {
       sv: "Andel inskrivna i utbildning under höstterminen av befolkningen 20–64 år, procent.",
       en: "Share of the population aged 20–64 enrolled in education in the autumn term, per cent.",
     },
-    universe: PERSONS_20_64,
     numerator: { where: "studerande" },
-    denominator: {},
-    ageBands: "arbetsfor",
-    breakdowns: ALL_BREAKDOWNS,
     source: [SOURCES.ureg],
     footnotes: [],
   },
