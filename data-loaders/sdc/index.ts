@@ -17,9 +17,10 @@ import {
   tableColumns,
 } from "./cells.ts";
 import { createFamilies, createFamilyTable, familySpec, withFamilyPattern } from "./families.ts";
+import { loadGraph, storeSuppression, suppress } from "./graph.ts";
 import { describeExposure, type Exposure, findExposures } from "./lp.ts";
 import { RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
-import { suppressForRoom, suppressNeighbour, suppressSingletons } from "./secondary.ts";
+import { cheapestPartners, suppressForRoom, suppressNeighbour, suppressSingletons } from "./secondary.ts";
 import { fordelningSpec, indikatorerSpec, omradenSpec, segregationSpec, type TableSpec } from "./tables.ts";
 
 export { DEFAULT_RULES, RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
@@ -106,13 +107,27 @@ async function protectPartition(
 ): Promise<number> {
   const t0 = performance.now();
   const seconds = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+  const laps: string[] = [];
+  let lapStart = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    laps.push(`${name} ${((now - lapStart) / 1000).toFixed(1)} s`);
+    lapStart = now;
+  };
   await createCells(con, prefix, spec, rules, options);
   await exec(con, `UPDATE ${prefix}_cells SET rule = '${RULE_NAMES.secondary}' WHERE sup AND rule IS NULL`);
+  lap("cells");
   await createGroups(con, prefix, spec);
-  const singles = await suppressSingletons(con, prefix);
-  const room = await suppressForRoom(con, prefix, spec, rules);
+  lap("groups");
+  const graph = await loadGraph(con, prefix, spec);
+  lap("graph");
+  const singles = suppressSingletons(graph).length;
+  const room = suppressForRoom(graph, spec, rules);
+  lap("rules");
+  await storeSuppression(con, prefix, graph);
+  lap("store");
   options.progress(
-    `disclosure control: ${options.label}: singleton rule +${singles}, room rule +${room} (${seconds()})`,
+    `disclosure control: ${options.label}: singleton rule +${singles}, room rule +${room} (${seconds()}: ${laps.join(", ")})`,
   );
   // The singleton rule is necessary, not sufficient: let the attacker's LP find what is still
   // exposed, suppress a neighbour of each such cell and repeat until nothing is.
@@ -128,37 +143,19 @@ async function protectPartition(
     if (exposures.length === 0) return repaired;
     if (round > 100)
       throw new Error(`disclosure control: ${spec.name} still exposed after 100 repair rounds`);
-    // One set-based query proposes, for every exposed cell, the cheapest published member of its
-    // groups. Exposed cells next to each other often propose the same cell: it is added once, and
-    // the next round's LP tells whether it was enough.
-    const exposed = [...new Set(exposures.map((e) => e.cell))];
-    const proposals = await queryRows<{ pick: number | null }>(
-      con,
-      `SELECT min(c.id) FILTER (WHERE NOT c.sup)::DOUBLE AS pick
-       FROM (SELECT unnest([${exposed.join(",")}]::BIGINT[]) AS id) e
-       JOIN ${prefix}_members m1 ON m1.id = e.id JOIN ${prefix}_members m2 ON m2.grp = m1.grp
-       JOIN ${prefix}_cells c ON c.id = m2.id
-       GROUP BY e.id ORDER BY e.id`,
-    );
-    const added = new Set<number>();
-    for (const p of proposals) if (p.pick !== null) added.add(p.pick);
-    if (added.size > 0) {
-      await exec(
-        con,
-        `UPDATE ${prefix}_cells SET sup = true, rule = '${RULE_NAMES.secondary}' WHERE id IN (${[...added].join(",")})`,
-      );
-    } else {
-      // Every group around the exposed cells is hidden already: look further out.
-      for (const cell of exposed) {
-        const id = await suppressNeighbour(con, prefix, cell);
-        if (id !== null) added.add(id);
-      }
-    }
-    if (added.size === 0)
+    // Every exposed cell proposes the cheapest published member of its groups. Exposed cells next
+    // to each other often propose the same cell: it is added once, and the next round's LP tells
+    // whether it was enough. When every group around them is hidden already, look further out.
+    const exposed = [...only].map((id) => id - 1).sort((x, y) => x - y);
+    let added = cheapestPartners(graph, exposed);
+    for (const c of added) suppress(graph, c);
+    if (added.length === 0) added = exposed.map((c) => suppressNeighbour(graph, c)).filter((c) => c >= 0);
+    if (added.length === 0)
       throw new Error(`disclosure control cannot protect: ${describeExposure(exposures[0])}`);
-    repaired += added.size;
-    await suppressSingletons(con, prefix, `SELECT unnest([${[...added].join(",")}]::BIGINT[]) AS id`);
-    await suppressForRoom(con, prefix, spec, rules);
+    repaired += added.length;
+    suppressSingletons(graph, added);
+    suppressForRoom(graph, spec, rules);
+    await storeSuppression(con, prefix, graph);
   }
 }
 

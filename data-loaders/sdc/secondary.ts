@@ -1,162 +1,224 @@
 /**
- * Secondary suppression in DuckDB SQL.
+ * Secondary suppression over the in-memory graph of a partition (graph.ts).
  *
  * The heuristic: no additive group (a parent and its children) may hold exactly one suppressed
  * cell, because that cell would follow from the others by subtraction. Whenever a group has one,
- * the cheapest other member is suppressed too (smallest population first: ids are ordered by
- * (weak, cost, keys), see cells.ts). Newly suppressed cells can make other groups singletons, so
- * this runs to a fixed point; only groups touched by the last round are examined again.
+ * the cheapest other member is suppressed too (smallest population first: cell indices are ordered
+ * by (weak, cost, keys), see cells.ts). Newly suppressed cells can make other groups singletons, so
+ * this runs to a fixed point in rounds; a round looks only at the groups of the cells that the
+ * previous round suppressed, and applies all its picks at once, so the result does not depend on
+ * the order in which groups are visited.
  */
-import type { Connection } from "../db.ts";
-import { exec, queryRows } from "../db.ts";
-import { quote } from "./cells.ts";
-import { RULE_NAMES, type SdcRules } from "./rules.ts";
+import { KINDS, RULE, type SdcGraph, suppress } from "./graph.ts";
+import type { SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
 
-/** Runs the singleton rule to a fixed point; returns the number of cells it suppressed. */
-export async function suppressSingletons(
-  con: Connection,
-  prefix: string,
-  seed: string = `SELECT id FROM ${prefix}_cells WHERE sup`,
-): Promise<number> {
-  const cells = `${prefix}_cells`;
-  const members = `${prefix}_members`;
-  await exec(con, `CREATE OR REPLACE TEMP TABLE ${prefix}_new AS ${seed}`);
-  let total = 0;
-  for (let round = 0; ; round++) {
-    if (round > 10_000) throw new Error("disclosure control: secondary suppression did not converge");
-    await exec(
-      con,
-      `CREATE OR REPLACE TEMP TABLE ${prefix}_touched AS
-         SELECT DISTINCT m.grp FROM ${members} m SEMI JOIN ${prefix}_new n ON m.id = n.id;
-       CREATE OR REPLACE TEMP TABLE ${prefix}_new AS
-         SELECT DISTINCT pick AS id FROM (
-           SELECT m.grp, min(c.id) FILTER (WHERE NOT c.sup) AS pick
-           FROM ${members} m SEMI JOIN ${prefix}_touched t ON m.grp = t.grp
-           JOIN ${cells} c ON c.id = m.id
-           GROUP BY m.grp
-           HAVING count(*) FILTER (WHERE c.sup) = 1)
-         WHERE pick IS NOT NULL;
-       UPDATE ${cells} SET sup = true, rule = '${RULE_NAMES.secondary}' WHERE id IN (SELECT id FROM ${prefix}_new);`,
-    );
-    const [{ n }] = await queryRows<{ n: number }>(con, `SELECT count(*)::INTEGER AS n FROM ${prefix}_new`);
-    if (n === 0) return total;
-    total += n;
+/** Groups that hold at least one of `cells`, sorted. */
+function groupsOf(graph: SdcGraph, cells: Iterable<number>): number[] {
+  const seen = new Uint8Array(graph.groups);
+  const out: number[] = [];
+  for (const c of cells)
+    for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) {
+      const g = graph.cellGroup[k];
+      if (!seen[g]) {
+        seen[g] = 1;
+        out.push(g);
+      }
+    }
+  return out.sort((a, b) => a - b);
+}
+
+/** The cheapest published member of group g (optionally children only); -1 when there is none. */
+function cheapestPublished(graph: SdcGraph, g: number, childrenOnly = false): number {
+  for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+    const c = graph.memberCell[m];
+    if (!graph.sup[c] && !(childrenOnly && graph.memberIsParent[m])) return c;
   }
+  return -1;
+}
+
+/**
+ * Runs the singleton rule to a fixed point, starting from the groups of `seed` (default: every
+ * suppressed cell); returns the cells it suppressed.
+ */
+export function suppressSingletons(graph: SdcGraph, seed?: Iterable<number>): number[] {
+  let fresh: number[] = seed ? [...seed] : [];
+  if (!seed) for (let c = 0; c < graph.cells; c++) if (graph.sup[c]) fresh.push(c);
+  const all: number[] = [];
+  for (let round = 0; fresh.length > 0; round++) {
+    if (round > 100_000) throw new Error("disclosure control: secondary suppression did not converge");
+    const picks = new Set<number>();
+    for (const g of groupsOf(graph, fresh)) {
+      let hidden = 0;
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1] && hidden < 2; m++)
+        hidden += graph.sup[graph.memberCell[m]];
+      if (hidden !== 1) continue;
+      const pick = cheapestPublished(graph, g);
+      if (pick >= 0) picks.add(pick);
+    }
+    fresh = [...picks].sort((a, b) => a - b);
+    for (const c of fresh) suppress(graph, c);
+    all.push(...fresh);
+  }
+  return all;
+}
+
+/**
+ * The cheap part of protection sufficiency: in a group whose parent is published, the suppressed
+ * children add up to a known total, so none of them can exceed it. When that total is below what
+ * a suppressed child's rule requires (e.g. two hidden counts of 2: together 4 < 5), the cheapest
+ * published child (else the parent) is suppressed too. Runs to a fixed point together with the
+ * singleton rule; the LP then only has to deal with what needs several groups at once.
+ * Returns the number of cells suppressed.
+ */
+export function suppressForRoom(graph: SdcGraph, spec: TableSpec, rules: SdcRules): number {
+  const q = spec.quantities;
+  const A = spec.additive;
+  const numeratorColumn = q.count ?? q.numerator;
+  const t = numeratorColumn ? A.indexOf(numeratorColumn) : -1;
+  const n = q.denominator ? A.indexOf(q.denominator) : -1;
+  const num = q.numerator && q.numerator !== q.denominator ? A.indexOf(q.numerator) : -1;
+  if (t < 0 && n < 0) return 0;
+  // What a suppressed child's primary rule needs of the hidden total of each quantity.
+  const needT = (c: number): number => {
+    const r = graph.rule[c];
+    if (q.count && r === RULE.count) return rules.countMin;
+    if (q.numerator && r === RULE.numerator) return rules.numeratorAbove + 1;
+    return Number.NaN;
+  };
+  const share = KINDS.indexOf("share");
+  const mean = KINDS.indexOf("mean");
+  const needN = (c: number): number =>
+    graph.rule[c] === RULE.denominator && (graph.kind[c] === share || graph.kind[c] === mean)
+      ? rules.denominatorAbove + 1
+      : Number.NaN;
+  const needC = (c: number): number =>
+    graph.rule[c] === RULE.complement ? rules.numeratorAbove + 1 : Number.NaN;
+  /** Σ over hidden children, ignoring NULLs; NaN when every term is NULL (SQL's sum). */
+  const short = (sum: number, any: boolean, need: number) => any && !Number.isNaN(need) && sum < need;
+
+  // Only groups with a primary-suppressed child can fall short.
+  const primaryChild = (g: number) => {
+    for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+      const c = graph.memberCell[m];
+      if (!graph.memberIsParent[m] && graph.sup[c] && graph.rule[c] !== RULE.secondary) return true;
+    }
+    return false;
+  };
+  // A group's verdict changes only when one of its members is suppressed: after the first round,
+  // look only at the groups of the cells suppressed since.
+  let candidates: Iterable<number> = Array.from({ length: graph.groups }, (_, g) => g);
+  let total = 0;
+  for (let round = 0; round < 100_000; round++) {
+    const picks = new Set<number>();
+    for (const g of candidates) {
+      if (!primaryChild(g)) continue;
+      let parentHidden = false;
+      let sumT = 0;
+      let anyT = false;
+      let needTMax = Number.NaN;
+      let sumN = 0;
+      let anyN = false;
+      let needNMax = Number.NaN;
+      let sumC = 0;
+      let anyC = false;
+      let needCMax = Number.NaN;
+      const max = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const c = graph.memberCell[m];
+        if (!graph.sup[c]) continue;
+        if (graph.memberIsParent[m]) {
+          parentHidden = true;
+          break;
+        }
+        if (t >= 0) {
+          const v = graph.values[t][c];
+          if (!Number.isNaN(v)) {
+            sumT += v;
+            anyT = true;
+          }
+          needTMax = max(needTMax, needT(c));
+        }
+        if (n >= 0) {
+          const v = graph.values[n][c];
+          if (!Number.isNaN(v)) {
+            sumN += v;
+            anyN = true;
+          }
+          needNMax = max(needNMax, needN(c));
+          if (num >= 0) {
+            const d = v - graph.values[num][c];
+            if (!Number.isNaN(d)) {
+              sumC += d;
+              anyC = true;
+            }
+            needCMax = max(needCMax, needC(c));
+          }
+        }
+      }
+      if (parentHidden) continue;
+      const validT = t >= 0 && graph.valid[t][g] === 1;
+      const validN = n >= 0 && graph.valid[n][g] === 1;
+      const falls =
+        (validT && short(sumT, anyT, needTMax)) ||
+        (validN && short(sumN, anyN, needNMax)) ||
+        (num >= 0 && validT && validN && short(sumC, anyC, needCMax));
+      if (!falls) continue;
+      const child = cheapestPublished(graph, g, true);
+      const pick = child >= 0 ? child : cheapestPublished(graph, g);
+      if (pick >= 0) picks.add(pick);
+    }
+    if (picks.size === 0) return total;
+    const fresh = [...picks].sort((a, b) => a - b);
+    for (const c of fresh) suppress(graph, c);
+    const followers = suppressSingletons(graph, fresh);
+    total += fresh.length + followers.length;
+    candidates = groupsOf(graph, [...fresh, ...followers]);
+  }
+  throw new Error("disclosure control: room repair did not converge");
 }
 
 /**
  * Repairs an exposed cell: suppresses the cheapest published member of the groups around it,
  * widening the search through suppressed neighbours when all its own groups are fully suppressed.
- * Returns the id suppressed, or null when nothing is left to suppress (the whole connected part
+ * Returns the cell suppressed, or -1 when nothing is left to suppress (the whole connected part
  * of the table is already suppressed).
  */
-export async function suppressNeighbour(
-  con: Connection,
-  prefix: string,
-  cellId: number,
-): Promise<number | null> {
-  const cells = `${prefix}_cells`;
-  const members = `${prefix}_members`;
-  let frontier = [cellId];
+export function suppressNeighbour(graph: SdcGraph, cell: number): number {
+  let frontier = [cell];
   const seen = new Set<number>(frontier);
   for (let depth = 0; depth < 50 && frontier.length > 0; depth++) {
-    const ids = frontier.join(",");
-    const [pick] = await queryRows<{ id: number | null }>(
-      con,
-      `SELECT min(c.id)::BIGINT::DOUBLE AS id
-       FROM ${members} m JOIN ${cells} c ON c.id = m.id
-       WHERE NOT c.sup AND m.grp IN (SELECT grp FROM ${members} WHERE id IN (${ids}))`,
-    );
-    if (pick.id !== null) {
-      await exec(
-        con,
-        `UPDATE ${cells} SET sup = true, rule = '${RULE_NAMES.secondary}' WHERE id = ${pick.id}`,
-      );
-      return pick.id;
+    let pick = -1;
+    for (const g of groupsOf(graph, frontier)) {
+      const c = cheapestPublished(graph, g);
+      if (c >= 0 && (pick < 0 || c < pick)) pick = c;
     }
-    const next = await queryRows<{ id: number }>(
-      con,
-      `SELECT DISTINCT m.id::DOUBLE AS id FROM ${members} m
-       WHERE m.grp IN (SELECT grp FROM ${members} WHERE id IN (${ids})) ORDER BY 1`,
-    );
-    frontier = next.map((r) => r.id).filter((id) => !seen.has(id));
-    for (const id of frontier) seen.add(id);
+    if (pick >= 0) {
+      suppress(graph, pick);
+      return pick;
+    }
+    const next = new Set<number>();
+    for (const g of groupsOf(graph, frontier))
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const c = graph.memberCell[m];
+        if (!seen.has(c)) next.add(c);
+      }
+    frontier = [...next].sort((a, b) => a - b);
+    for (const c of frontier) seen.add(c);
   }
-  return null;
+  return -1;
 }
 
-/**
- * The cheap part of protection sufficiency, in SQL: in a group whose parent is published, the
- * suppressed children add up to a known total, so none of them can exceed it. When that total is
- * below what a suppressed child's rule requires (e.g. two hidden counts of 2: together 4 < 5), the
- * cheapest published child (else the parent) is suppressed too. Runs to a fixed point together with
- * the singleton rule; the LP then only has to deal with what needs several groups at once.
- * Returns the number of cells suppressed.
- */
-export async function suppressForRoom(
-  con: Connection,
-  prefix: string,
-  spec: TableSpec,
-  rules: SdcRules,
-): Promise<number> {
-  const q = spec.quantities;
-  const child = (expr: string) => `sum(CASE WHEN NOT m.is_parent AND c.sup THEN ${expr} END)`;
-  const need = (cases: string) => `max(CASE WHEN NOT m.is_parent AND c.sup THEN CASE ${cases} END END)`;
-  const tests: string[] = [];
-  const parts: string[] = [];
-  const numeratorColumn = q.count ?? q.numerator;
-  if (numeratorColumn && spec.additive.includes(numeratorColumn)) {
-    const col = `c.${quote(numeratorColumn)}`;
-    parts.push(`${child(col)} AS hidden_t`);
-    const cases = [
-      q.count ? `WHEN c.rule = '${RULE_NAMES.count}' THEN ${rules.countMin}` : "",
-      q.numerator ? `WHEN c.rule = '${RULE_NAMES.numerator}' THEN ${rules.numeratorAbove + 1}` : "",
-    ].join(" ");
-    parts.push(`${need(cases)} AS need_t`, `bool_and(g.valid_${numeratorColumn}) AS valid_t`);
-    tests.push("(valid_t AND hidden_t < need_t)");
-  }
-  if (q.denominator && spec.additive.includes(q.denominator)) {
-    const den = `c.${quote(q.denominator)}`;
-    parts.push(
-      `${child(den)} AS hidden_n`,
-      `${need(`WHEN c.rule = '${RULE_NAMES.denominator}' AND c.kind IN ('share', 'mean') THEN ${rules.denominatorAbove + 1}`)} AS need_n`,
-      `bool_and(g.valid_${q.denominator}) AS valid_n`,
-    );
-    tests.push("(valid_n AND hidden_n < need_n)");
-    if (q.numerator && q.numerator !== q.denominator && spec.additive.includes(q.numerator)) {
-      parts.push(
-        `${child(`${den} - c.${quote(q.numerator)}`)} AS hidden_c`,
-        `${need(`WHEN c.rule = '${RULE_NAMES.complement}' THEN ${rules.numeratorAbove + 1}`)} AS need_c`,
-      );
-      tests.push(`(valid_t AND valid_n AND hidden_c < need_c)`);
+/** For each exposed cell, the cheapest published member of its groups (deduplicated, sorted). */
+export function cheapestPartners(graph: SdcGraph, cells: number[]): number[] {
+  const picks = new Set<number>();
+  for (const cell of cells) {
+    let pick = -1;
+    for (const g of groupsOf(graph, [cell])) {
+      const c = cheapestPublished(graph, g);
+      if (c >= 0 && (pick < 0 || c < pick)) pick = c;
     }
+    if (pick >= 0) picks.add(pick);
   }
-  if (tests.length === 0) return 0;
-  let total = 0;
-  for (let round = 0; round < 10_000; round++) {
-    await exec(
-      con,
-      `CREATE OR REPLACE TEMP TABLE ${prefix}_new AS
-       WITH per_group AS (
-         SELECT m.grp, bool_or(m.is_parent AND c.sup) AS parent_sup,
-                min(c.id) FILTER (WHERE NOT c.sup AND NOT m.is_parent) AS child_pick,
-                min(c.id) FILTER (WHERE NOT c.sup) AS any_pick,
-                ${parts.join(",\n")}
-         FROM ${prefix}_members m JOIN ${prefix}_cells c ON c.id = m.id JOIN ${prefix}_groups g ON g.grp = m.grp
-         WHERE m.grp IN (SELECT m2.grp FROM ${prefix}_members m2 JOIN ${prefix}_cells c2 ON c2.id = m2.id
-                         WHERE c2.sup AND NOT m2.is_parent AND c2.rule <> '${RULE_NAMES.secondary}')
-         GROUP BY m.grp)
-       SELECT DISTINCT coalesce(child_pick, any_pick) AS id FROM per_group
-       WHERE NOT parent_sup AND (${tests.join(" OR ")}) AND coalesce(child_pick, any_pick) IS NOT NULL`,
-    );
-    const [{ n }] = await queryRows<{ n: number }>(con, `SELECT count(*)::INTEGER AS n FROM ${prefix}_new`);
-    if (n === 0) return total;
-    await exec(
-      con,
-      `UPDATE ${prefix}_cells SET sup = true, rule = '${RULE_NAMES.secondary}' WHERE id IN (SELECT id FROM ${prefix}_new)`,
-    );
-    total += n + (await suppressSingletons(con, prefix, `SELECT id FROM ${prefix}_new`));
-  }
-  throw new Error("disclosure control: room repair did not converge");
+  return [...picks].sort((a, b) => a - b);
 }
