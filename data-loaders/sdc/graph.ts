@@ -35,6 +35,8 @@ export interface SdcGraph {
   rule: Uint8Array;
   /** The cell's kind as an index into KINDS. */
   kind: Uint8Array;
+  /** The cell's table within the partition (cells of different tables share no group). */
+  tk: Int32Array;
   /** Per additive column of the spec: the cell's value, NaN for NULL. */
   values: Float64Array[];
   groups: number;
@@ -56,12 +58,12 @@ export interface SdcGraph {
 /** Reads `<prefix>_cells`, `_groups` and `_members` into memory. */
 export async function loadGraph(con: Connection, prefix: string, spec: TableSpec): Promise<SdcGraph> {
   const A = spec.additive;
-  const [sup, rule, kind, ...values] = (await queryTyped(
+  const [sup, rule, kind, tk, ...values] = (await queryTyped(
     con,
-    `SELECT sup::UTINYINT, ${codeOf("rule", RULES)}, ${codeOf("kind", KINDS)} ${A.map((a) => `, ${quote(a)}::DOUBLE`).join("")}
+    `SELECT sup::UTINYINT, ${codeOf("rule", RULES)}, ${codeOf("kind", KINDS)}, tk::INTEGER ${A.map((a) => `, ${quote(a)}::DOUBLE`).join("")}
      FROM ${prefix}_cells ORDER BY id`,
-    ["u8", "u8", "u8", ...A.map(() => "f64" as const)],
-  )) as [Uint8Array, Uint8Array, Uint8Array, ...Float64Array[]];
+    ["u8", "u8", "u8", "i32", ...A.map(() => "f64" as const)],
+  )) as [Uint8Array, Uint8Array, Uint8Array, Int32Array, ...Float64Array[]];
   const cells = sup.length;
 
   const hasGroups = A.length > 0 && spec.relations.length > 0;
@@ -108,6 +110,7 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     added: new Uint8Array(cells),
     rule,
     kind,
+    tk,
     values,
     groups,
     groupId,

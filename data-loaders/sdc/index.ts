@@ -135,7 +135,11 @@ async function protectPartition(
   let repaired = 0;
   let only: Set<number> | undefined;
   for (let round = 1; ; round++) {
-    const { exposures, stats } = await findExposures(con, prefix, spec, rules, { only });
+    const { exposures, stats } = await findExposures(con, prefix, spec, rules, {
+      only,
+      graph,
+      onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),
+    });
     options.progress(
       `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.lps} LPs, ${stats.unchecked} in components beyond the LP limit, ${exposures.length} exposed (${seconds()})`,
     );
@@ -405,7 +409,9 @@ export async function auditTables(
       });
       problems.push(...(await checkPublishedCells(con, spec, prefix, rules)));
       await createGroups(con, prefix, spec);
-      const { exposures: found, stats } = await findExposures(con, prefix, spec, rules);
+      const { exposures: found, stats } = await findExposures(con, prefix, spec, rules, {
+        onProgress: (m) => progress(`audit: ${m}`),
+      });
       exposures.push(...found);
       const [{ n, s }] = await queryRows<{ n: number; s: number }>(
         con,
@@ -436,7 +442,9 @@ export async function auditTables(
             `${spec.pub}: ${n} denominator(s) of at most ${rules.denominatorAbove} persons are published by some indicator`,
           );
         await createGroups(con, "sdc_audit_family", family);
-        const { exposures: found, stats } = await findExposures(con, "sdc_audit_family", family, rules);
+        const { exposures: found, stats } = await findExposures(con, "sdc_audit_family", family, rules, {
+          onProgress: (m) => progress(`audit: ${m}`),
+        });
         exposures.push(...found);
         report.requirements += stats.requirements;
         report.lps += stats.lps;

@@ -4,15 +4,17 @@
  * additive groups (parent = Σ children, or ≥ for groups with persons outside every child), the
  * published values of the other members, non-negativity, and numerator ≤ denominator for shares.
  *
- * The problem splits along the tables: variables are the suppressed values, linked only through
- * groups with at least one suppressed member. Each connected component is one LP (HiGHS in
- * WebAssembly); its requirements are proven in batches (see `check`), and only a requirement that
- * fails on its own is an exposure, whose interval is then computed exactly.
+ * The whole table is one LP in principle, with millions of unknowns at national scale. It is
+ * never solved whole: each requirement is proven on the LP of a neighbourhood of its cell, with the
+ * cells outside fixed at their true values (HiGHS in WebAssembly). Fixing values only removes
+ * tables the attacker would have to consider, so an interval found in a neighbourhood lies inside
+ * the true one, and a protection proven there holds for the whole table. See `findExposures`.
  */
 import loadHighs from "highs";
 import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
 import { quote } from "./cells.ts";
+import { KINDS, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
 
@@ -47,23 +49,18 @@ export interface Exposure {
   /** The attacker's feasible interval [lowest, highest] of the quantity. */
   interval: [number, number];
   trueValue: number;
+  /** The interval is the whole table's (the neighbourhood held the cell's whole connected part). */
+  exact: boolean;
+  /** Variables of the LP that gave the interval. */
+  neighbourhood: number;
 }
 
 export interface LpStats {
   requirements: number;
   /** LPs solved (a requirement may need several as its neighbourhood widens). */
   lps: number;
-  /** Requirements in components larger than `rules.lpMaxVariables`: not checked by the LP. */
+  /** Requirements not checked because the LP is switched off (`rules.lpMaxVariables` = 0). */
   unchecked: number;
-}
-
-interface SupCell {
-  id: number;
-  tk: number;
-  kind: string;
-  rule: string | null;
-  key: string;
-  values: (number | null)[];
 }
 
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
@@ -142,330 +139,402 @@ export function requirementsFor(
   return out;
 }
 
-/** Union–find over variable indices. */
-class Components {
-  private parent: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n).map((_, i) => i);
-  }
-  find(i: number): number {
-    let root = i;
-    while (this.parent[root] !== root) root = this.parent[root];
-    while (this.parent[i] !== root) {
-      const next = this.parent[i];
-      this.parent[i] = root;
-      i = next;
+/** Smallest neighbourhood (LP variables) tried first around a cell. */
+const FIRST_NEIGHBOURHOOD = 200;
+/** Neighbourhood (LP variables) of the first pass, which proves requirements in bulk. */
+const BLOCK = 2000;
+/** Rounds of joint proof per neighbourhood before its own cell's requirements are decided one by one. */
+const BATCH_ROUNDS = 4;
+
+/**
+ * The attacker's LP restricted to a neighbourhood: the suppressed cells of `ball` are unknowns and
+ * every other cell is fixed at its true value. Its feasible set is the full problem's intersected
+ * with those fixings, so every interval it yields is contained in the true one: a requirement it
+ * proves is proven for the whole table.
+ */
+class NeighbourhoodLp {
+  private readonly model: ReturnType<Highs["createModel"]>;
+  private readonly firstSlack: number;
+  private readonly firstRequirementRow: number;
+  readonly local = new Map<number, number>();
+
+  constructor(
+    private readonly solver: Highs,
+    graph: SdcGraph,
+    private readonly spec: TableSpec,
+    private readonly nonNegative: (cell: number, column: number) => boolean,
+    ball: number[],
+    private readonly requirements: Requirement[],
+    private readonly stats: LpStats,
+  ) {
+    const A = spec.additive.length;
+    const inBall = new Set(ball);
+    const varOf = (cell: number, col: number) => this.local.get(cell * A + col);
+    for (const c of ball)
+      for (let col = 0; col < A; col++)
+        if (!Number.isNaN(graph.values[col][c])) this.local.set(c * A + col, this.local.size);
+    const model = solver.createModel();
+    this.model = model;
+    model.options.set({ output_flag: false });
+    const lower: number[] = [];
+    for (const key of this.local.keys())
+      lower.push(this.nonNegative(Math.floor(key / A), key % A) ? 0 : -solver.infinity);
+    model.addVars(lower, new Array(this.local.size).fill(solver.infinity));
+    let rows = 0;
+    const groups = new Set<number>();
+    for (const c of ball)
+      for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) groups.add(graph.cellGroup[k]);
+    for (const g of [...groups].sort((a, b) => a - b)) {
+      for (let col = 0; col < A; col++) {
+        if (!graph.valid[col][g]) continue;
+        const indices: number[] = [];
+        const values: number[] = [];
+        let rhs = 0;
+        for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+          const c = graph.memberCell[m];
+          const coef = graph.memberIsParent[m] ? 1 : -1;
+          const v = varOf(c, col);
+          if (graph.sup[c] && inBall.has(c) && v !== undefined) {
+            indices.push(v);
+            values.push(coef);
+          } else rhs -= coef * graph.values[col][c];
+        }
+        if (indices.length === 0) continue;
+        model.addRow(rhs, graph.eq[col][g] ? rhs : solver.infinity, { indices, values });
+        rows++;
+      }
     }
-    return root;
+    // Numerator ≤ denominator within a share cell.
+    const q = spec.quantities;
+    const num = q.numerator ? spec.additive.indexOf(q.numerator) : -1;
+    const den = q.denominator ? spec.additive.indexOf(q.denominator) : -1;
+    if (num >= 0 && den >= 0 && num !== den) {
+      const share = KINDS.indexOf("share");
+      for (const c of ball) {
+        const vn = varOf(c, num);
+        const vd = varOf(c, den);
+        if (graph.kind[c] !== share || vn === undefined || vd === undefined) continue;
+        model.addRow(0, solver.infinity, { indices: [vd, vn], values: [1, -1] });
+        rows++;
+      }
+    }
+    // One row and one slack column per requirement: Σ coef·x + slack ≥ bound (max) or
+    // Σ coef·x − slack ≤ bound (min). A requirement is switched on by giving the row its bound and
+    // the slack a cost of 1.
+    this.firstRequirementRow = rows;
+    this.firstSlack = this.local.size;
+    const n = requirements.length;
+    model.addVars(new Array(n).fill(0), new Array(n).fill(solver.infinity));
+    requirements.forEach((r, p) => {
+      model.addRow(-solver.infinity, solver.infinity, {
+        indices: [...r.terms.map((t) => this.variable(r.cell - 1, t.column)), this.firstSlack + p],
+        values: [...r.terms.map((t) => t.coef), r.sense === "max" ? 1 : -1],
+      });
+    });
   }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+
+  variable(cell: number, column: string): number {
+    const v = this.local.get(cell * this.spec.additive.length + this.spec.additive.indexOf(column));
+    if (v === undefined) throw new Error(`disclosure control: cell ${cell + 1} has no ${column} in its LP`);
+    return v;
+  }
+
+  get variables(): number {
+    return this.local.size;
+  }
+
+  private setActive(positions: number[], active: boolean): void {
+    const inf = this.solver.infinity;
+    for (const p of positions) {
+      const r = this.requirements[p];
+      const row = this.firstRequirementRow + p;
+      this.model.changeColCost(this.firstSlack + p, active ? 1 : 0);
+      if (!active) this.model.changeRowBounds(row, -inf, inf);
+      else if (r.sense === "max") this.model.changeRowBounds(row, r.bound, inf);
+      else this.model.changeRowBounds(row, -inf, r.bound);
+    }
+  }
+
+  private run(): number {
+    this.model.run();
+    this.stats.lps++;
+    return this.model.getModelStatus();
+  }
+
+  private met(p: number, slack: number[] | Float64Array): boolean {
+    return slack[this.firstSlack + p] <= 1e-7 * Math.max(1, Math.abs(this.requirements[p].bound));
+  }
+
+  /**
+   * Which of the requirements (positions) this neighbourhood proves. Each round finds one feasible
+   * table that meets as many of the open requirements as it can (least total shortfall); every
+   * requirement it meets is proven, since the attacker cannot rule that table out. What stays open
+   * is retried for a few rounds; then the requirements in `decide` (those of the cell the
+   * neighbourhood was built around) are decided one by one, and the rest are left open for a
+   * neighbourhood of their own.
+   */
+  prove(positions: number[], decide: number[]): boolean[] {
+    const { optimal } = this.solver.constants.modelStatus;
+    this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
+    const proven = new Array<boolean>(this.requirements.length).fill(false);
+    let open = positions;
+    for (let round = 0; open.length > 0 && round < BATCH_ROUNDS; round++) {
+      this.setActive(open, true);
+      const status = this.run();
+      const slack = status === optimal ? this.model.getSolution().colValue : undefined;
+      this.setActive(open, false);
+      if (!slack)
+        throw new Error(
+          `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
+        );
+      const still = open.filter((p) => !this.met(p, slack));
+      if (still.length === open.length) break;
+      for (const p of open) proven[p] = true;
+      for (const p of still) proven[p] = false;
+      open = still;
+    }
+    for (const p of decide) {
+      if (proven[p]) continue;
+      this.setActive([p], true);
+      const single = this.run();
+      proven[p] = single === optimal && this.met(p, this.model.getSolution().colValue);
+      this.setActive([p], false);
+    }
+    return proven;
+  }
+
+  /** The attacker's interval of a requirement's quantity within this neighbourhood. */
+  interval(p: number): [number, number] {
+    const r = this.requirements[p];
+    const { maximize, minimize } = this.solver.constants.objectiveSense;
+    const { optimal, unbounded, unboundedOrInfeasible } = this.solver.constants.modelStatus;
+    const cols = r.terms.map((t) => this.variable(r.cell - 1, t.column));
+    const optimum = (sense: "max" | "min") => {
+      cols.forEach((c, k) => {
+        this.model.changeColCost(c, r.terms[k].coef);
+      });
+      this.model.changeObjectiveSense(sense === "max" ? maximize : minimize);
+      const status = this.run();
+      const value = this.model.getObjectiveValue();
+      // Changing a cost invalidates the solution, so the value is read first.
+      for (const c of cols) this.model.changeColCost(c, 0);
+      if (status === optimal) return value;
+      if (status === unbounded || status === unboundedOrInfeasible)
+        return sense === "max" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      throw new Error(
+        `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status} (the published relations are inconsistent)`,
+      );
+    };
+    return [optimum("min"), optimum("max")];
+  }
+
+  dispose(): void {
+    this.model.dispose();
   }
 }
 
 /**
- * Finds every suppressed cell whose feasible interval is narrower than its rule requires, from the
- * working tables `<prefix>_cells/_members/_groups` (cells.ts). Cells with `sup` are the unknowns;
- * every other cell is published.
+ * The suppressed cells around `seed`, breadth first through the groups (members in cell order),
+ * until they hold `maxVariables` LP variables or the connected part of the table is exhausted.
+ */
+function neighbourhood(
+  graph: SdcGraph,
+  seed: number,
+  maxVariables: number,
+  columns: number,
+): { cells: number[]; complete: boolean } {
+  const variablesOf = (c: number) => {
+    let n = 0;
+    for (let col = 0; col < columns; col++) if (!Number.isNaN(graph.values[col][c])) n++;
+    return n;
+  };
+  const cells = [seed];
+  const seen = new Set(cells);
+  let variables = variablesOf(seed);
+  for (let head = 0; head < cells.length; head++) {
+    const c = cells[head];
+    for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) {
+      const g = graph.cellGroup[k];
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const other = graph.memberCell[m];
+        if (!graph.sup[other] || seen.has(other)) continue;
+        const n = variablesOf(other);
+        if (variables + n > maxVariables) return { cells, complete: false };
+        seen.add(other);
+        cells.push(other);
+        variables += n;
+      }
+    }
+  }
+  return { cells, complete: true };
+}
+
+/**
+ * Finds every suppressed cell whose feasible interval is narrower than its rule requires. The
+ * unknowns are the suppressed cells of the graph (graph.ts); every other cell is published.
+ *
+ * Each requirement is proven on the LP of a neighbourhood of its cell (see NeighbourhoodLp: a
+ * proof there is a proof for the whole table). A neighbourhood proves every open requirement of
+ * the cells it holds, so one LP settles many; a requirement its neighbourhoods do not prove is
+ * retried on a neighbourhood centred on its own cell, growing fourfold up to
+ * `rules.lpMaxVariables` variables. A requirement that fails on its whole connected part of the
+ * table is exposed; one that fails on the largest neighbourhood short of that is reported as
+ * exposed too (`exact: false`): the build suppresses more rather than trust what it cannot prove.
  */
 export async function findExposures(
   con: Connection,
   prefix: string,
   spec: TableSpec,
   rules: SdcRules,
-  options: { only?: Set<number> } = {},
+  options: {
+    only?: Set<number>;
+    graph?: SdcGraph;
+    /** Neighbourhood sizes (LP variables) of the bulk pass and of the first one-cell attempt. */
+    neighbourhoods?: { block: number; first: number };
+    /** Called about every 10 s while the LPs run. */
+    onProgress?: (message: string) => void;
+  } = {},
 ): Promise<{ exposures: Exposure[]; stats: LpStats }> {
   const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0 };
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats };
-  const cellsTable = `${prefix}_cells`;
-  if (rules.lpMaxVariables === 0) {
-    // LP switched off: count the primary-suppressed cells it would have checked, read nothing else.
-    const [{ n }] = await queryRows<{ n: number }>(
-      con,
-      `SELECT count(*)::INTEGER AS n FROM ${cellsTable}
-       WHERE sup AND rule IS NOT NULL AND rule <> '${RULE_NAMES.secondary}'`,
-    );
-    stats.unchecked = n;
-    return { exposures: [], stats };
-  }
-  const keyText = [...spec.tableKeys, ...spec.cellKeys]
-    .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
-    .join(" || ',' || ");
-  const rows = await queryRows<Record<string, number | string | null>>(
-    con,
-    `SELECT id::DOUBLE AS id, tk::DOUBLE AS tk, kind, rule, ${keyText} AS key,
-            ${A.map((a, i) => `${quote(a)}::DOUBLE AS v${i}`).join(", ")}
-     FROM ${cellsTable} WHERE sup ORDER BY id`,
-  );
-  const cells: SupCell[] = rows.map((r) => ({
-    id: r.id as number,
-    tk: r.tk as number,
-    kind: r.kind as string,
-    rule: r.rule as string | null,
-    key: r.key as string,
-    values: A.map((_, i) => r[`v${i}`] as number | null),
-  }));
-  const indexOfId = new Map<number, number>();
-  cells.forEach((c, i) => {
-    indexOfId.set(c.id, i);
-  });
-  const varOf = (cellIndex: number, col: number) => cellIndex * A.length + col;
+  const graph = options.graph ?? (await loadGraph(con, prefix, spec));
 
-  // Attackers know the sign of a quantity: values are non-negative when all in the table are.
-  const signs = await queryRows<Record<string, number | boolean | null>>(
-    con,
-    `SELECT tk::DOUBLE AS tk, ${A.map((a, i) => `coalesce(min(${quote(a)}) >= 0, true) AS nn${i}`).join(", ")}
-     FROM ${cellsTable} GROUP BY tk`,
-  );
-  const nonNegative = new Map<number, boolean[]>();
-  for (const s of signs)
-    nonNegative.set(
-      s.tk as number,
-      A.map((_, i) => s[`nn${i}`] === true),
-    );
-
-  // Requirements of the primary-suppressed cells.
+  // Requirements of the primary-suppressed cells, in cell order.
   const requirements: Requirement[] = [];
-  for (const c of cells) {
-    if (c.rule === null || c.rule === RULE_NAMES.secondary) continue;
-    if (options.only && !options.only.has(c.id)) continue;
+  const byCell = new Map<number, number[]>();
+  for (let c = 0; c < graph.cells; c++) {
+    if (!graph.sup[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary) continue;
+    if (options.only && !options.only.has(c + 1)) continue;
     const value = (column: string) => {
       const i = A.indexOf(column);
-      return i < 0 ? null : c.values[i];
+      return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
     };
-    requirements.push(...requirementsFor(spec, rules, { id: c.id, kind: c.kind, rule: c.rule, value }));
+    const found = requirementsFor(spec, rules, {
+      id: c + 1,
+      kind: KINDS[graph.kind[c]],
+      rule: RULES[graph.rule[c]],
+      value,
+    });
+    if (found.length === 0) continue;
+    byCell.set(
+      c,
+      found.map((_, k) => requirements.length + k),
+    );
+    requirements.push(...found);
   }
   stats.requirements = requirements.length;
   if (requirements.length === 0) return { exposures: [], stats };
+  if (rules.lpMaxVariables === 0) {
+    stats.unchecked = requirements.length;
+    return { exposures: [], stats };
+  }
 
-  // Equations: groups with a suppressed member, per additive column that holds in the group.
-  const groupRows = await queryRows<Record<string, number | boolean | null>>(
-    con,
-    `WITH sg AS (SELECT DISTINCT m.grp FROM ${prefix}_members m JOIN ${cellsTable} c ON c.id = m.id WHERE c.sup)
-     SELECT g.grp::DOUBLE AS grp, ${A.map((_, i) => `any_value(g.valid_${A[i]}) AS valid${i}, any_value(g.eq_${A[i]}) AS eq${i}`).join(", ")},
-            ${A.map((a, i) => `(-coalesce(sum(CASE WHEN NOT c.sup THEN (CASE WHEN m.is_parent THEN c.${quote(a)} ELSE -c.${quote(a)} END) END), 0))::DOUBLE AS rhs${i}`).join(", ")}
-     FROM sg JOIN ${prefix}_groups g ON g.grp = sg.grp
-     JOIN ${prefix}_members m ON m.grp = sg.grp JOIN ${cellsTable} c ON c.id = m.id
-     GROUP BY g.grp ORDER BY g.grp`,
-  );
-  const memberRows = await queryRows<{ grp: number; id: number; is_parent: boolean }>(
-    con,
-    `SELECT m.grp::DOUBLE AS grp, m.id::DOUBLE AS id, m.is_parent
-     FROM ${prefix}_members m JOIN ${cellsTable} c ON c.id = m.id WHERE c.sup ORDER BY m.grp, m.id`,
-  );
-  const supMembers = new Map<number, { cell: number; coef: number }[]>();
-  for (const m of memberRows) {
-    const list = supMembers.get(m.grp) ?? [];
-    list.push({ cell: indexOfId.get(m.id) as number, coef: m.is_parent ? 1 : -1 });
-    supMembers.set(m.grp, list);
-  }
-  interface Row {
-    vars: number[];
-    coefs: number[];
-    lower: number;
-    upper: number;
-  }
-  const equations: Row[] = [];
-  for (const g of groupRows) {
-    const members = supMembers.get(g.grp as number) ?? [];
-    for (let col = 0; col < A.length; col++) {
-      if (g[`valid${col}`] !== true) continue;
-      const present = members.filter((m) => cells[m.cell].values[col] !== null);
-      if (present.length === 0) continue;
-      const rhs = g[`rhs${col}`] as number;
-      const eq = g[`eq${col}`] === true;
-      equations.push({
-        vars: present.map((m) => varOf(m.cell, col)),
-        coefs: present.map((m) => m.coef),
-        lower: rhs,
-        upper: eq ? rhs : Number.POSITIVE_INFINITY,
-      });
-    }
-  }
-  // Numerator ≤ denominator within a share cell.
-  const num = spec.quantities.numerator ? A.indexOf(spec.quantities.numerator) : -1;
-  const den = spec.quantities.denominator ? A.indexOf(spec.quantities.denominator) : -1;
-  if (num >= 0 && den >= 0 && num !== den) {
-    cells.forEach((c, i) => {
-      if (c.kind === "share" && c.values[num] !== null && c.values[den] !== null) {
-        equations.push({
-          vars: [varOf(i, den), varOf(i, num)],
-          coefs: [1, -1],
-          lower: 0,
-          upper: Number.POSITIVE_INFINITY,
-        });
+  // Attackers know the sign of a quantity: values are non-negative when all in the table are.
+  const negative = new Map<number, boolean[]>();
+  for (let c = 0; c < graph.cells; c++)
+    for (let col = 0; col < A.length; col++)
+      if (graph.values[col][c] < 0) {
+        const flags = negative.get(graph.tk[c]) ?? A.map(() => false);
+        flags[col] = true;
+        negative.set(graph.tk[c], flags);
       }
-    });
-  }
-
-  // Connected components: variables linked by an equation or by a requirement.
-  const uf = new Components(cells.length * A.length);
-  for (const e of equations) for (const v of e.vars.slice(1)) uf.union(e.vars[0], v);
-  const requirementVars = requirements.map((r) => {
-    const cellIndex = indexOfId.get(r.cell) as number;
-    return r.terms.map((t) => varOf(cellIndex, A.indexOf(t.column)));
-  });
-  for (const vs of requirementVars) for (const v of vs.slice(1)) uf.union(vs[0], v);
-  const components = new Map<number, { equations: number[]; requirements: number[] }>();
-  requirements.forEach((_, k) => {
-    const root = uf.find(requirementVars[k][0]);
-    const entry = components.get(root) ?? { equations: [], requirements: [] };
-    entry.requirements.push(k);
-    components.set(root, entry);
-  });
-  equations.forEach((e, k) => {
-    components.get(uf.find(e.vars[0]))?.equations.push(k);
-  });
+  const nonNegative = (cell: number, col: number) => !negative.get(graph.tk[cell])?.[col];
 
   const solver = await highs();
-  const { maximize, minimize } = solver.constants.objectiveSense;
-  const { optimal, unbounded, unboundedOrInfeasible } = solver.constants.modelStatus;
+  const proven = new Uint8Array(requirements.length);
   const exposures: Exposure[] = [];
-  for (const [, component] of [...components.entries()].sort((a, b) => a[0] - b[0])) {
-    const local = new Map<number, number>();
-    const localVar = (v: number) => {
-      let i = local.get(v);
-      if (i === undefined) {
-        i = local.size;
-        local.set(v, i);
-      }
-      return i;
-    };
-    for (const e of component.equations) for (const v of equations[e].vars) localVar(v);
-    for (const k of component.requirements) for (const v of requirementVars[k]) localVar(v);
-    if (local.size > rules.lpMaxVariables) {
-      // Too large to solve within the build's budget: the singleton and room rules protect it.
-      stats.unchecked += component.requirements.length;
-      continue;
-    }
-    const model = solver.createModel();
-    try {
-      model.options.set({ output_flag: false });
-      const lower = [...local.keys()].map((v) =>
-        nonNegative.get(cells[Math.floor(v / A.length)].tk)?.[v % A.length] ? 0 : -solver.infinity,
-      );
-      model.addVars(lower, new Array(local.size).fill(solver.infinity));
-      for (const k of component.equations) {
-        const e = equations[k];
-        model.addRow(e.lower, e.upper === Number.POSITIVE_INFINITY ? solver.infinity : e.upper, {
-          indices: e.vars.map((v) => local.get(v) as number),
-          values: e.coefs,
-        });
-      }
-      // One row and one slack column per requirement: Σ coef·x + slack ≥ bound (max) or
-      // Σ coef·x − slack ≤ bound (min). A requirement is switched on by giving the row its bound
-      // and the slack a cost of 1.
-      const firstRequirementRow = component.equations.length;
-      const firstSlack = local.size;
-      const n = component.requirements.length;
-      model.addVars(new Array(n).fill(0), new Array(n).fill(solver.infinity));
-      component.requirements.forEach((k, p) => {
-        const r = requirements[k];
-        model.addRow(-solver.infinity, solver.infinity, {
-          indices: [...requirementVars[k].map((v) => local.get(v) as number), firstSlack + p],
-          values: [...r.terms.map((t) => t.coef), r.sense === "max" ? 1 : -1],
-        });
-      });
-      const setActive = (positions: number[], active: boolean) => {
-        for (const p of positions) {
-          const r = requirements[component.requirements[p]];
-          const row = firstRequirementRow + p;
-          model.changeColCost(firstSlack + p, active ? 1 : 0);
-          if (!active) model.changeRowBounds(row, -solver.infinity, solver.infinity);
-          else if (r.sense === "max") model.changeRowBounds(row, r.bound, solver.infinity);
-          else model.changeRowBounds(row, -solver.infinity, r.bound);
-        }
-      };
-      const run = (): number => {
-        model.run();
-        stats.lps++;
-        return model.getModelStatus();
-      };
-      // Each round finds one feasible table that meets as many of the open requirements as it can
-      // (least total shortfall); every requirement it meets is proven, since the attacker cannot
-      // rule that table out. What stays open is retried, and when a round proves nothing the
-      // remaining requirements are decided one by one.
-      const failed: number[] = [];
-      let open = component.requirements.map((_, p) => p);
-      model.changeObjectiveSense(minimize);
-      while (open.length > 0) {
-        setActive(open, true);
-        const status = run();
-        const slack = status === optimal ? model.getSolution().colValue : undefined;
-        setActive(open, false);
-        if (!slack) {
-          throw new Error(
-            `disclosure control: the attacker's LP for ${spec.name} ended with status ${status}`,
-          );
-        }
-        const still = open.filter(
-          (p) =>
-            slack[firstSlack + p] >
-            1e-7 * Math.max(1, Math.abs(requirements[component.requirements[p]].bound)),
-        );
-        if (still.length < open.length) {
-          open = still;
-          continue;
-        }
-        for (const p of open) {
-          setActive([p], true);
-          const single = run();
-          const value = model.getSolution().colValue[firstSlack + p];
-          setActive([p], false);
-          if (
-            single !== optimal ||
-            value > 1e-7 * Math.max(1, Math.abs(requirements[component.requirements[p]].bound))
-          ) {
-            failed.push(p);
-          }
-        }
-        open = [];
-      }
-      // Exposed: report the attacker's whole interval.
-      for (const p of failed) {
-        const r = requirements[component.requirements[p]];
-        const cellIndex = indexOfId.get(r.cell) as number;
-        const cols = requirementVars[component.requirements[p]].map((v) => local.get(v) as number);
-        const optimum = (sense: "max" | "min") => {
-          cols.forEach((c, k) => {
-            model.changeColCost(c, r.terms[k].coef);
+  const started = performance.now();
+  let reported = started;
+  const report = (phase: string, done: number) => {
+    if (!options.onProgress || performance.now() - reported < 10_000) return;
+    reported = performance.now();
+    const settled = proven.reduce((n, p) => n + p, 0);
+    options.onProgress(
+      `${spec.name}: ${settled} of ${requirements.length} protection intervals settled (${phase}: ${done} of ${byCell.size} cells), ${stats.lps} LPs, ${((reported - started) / 1000).toFixed(0)} s`,
+    );
+  };
+  const solve = (cells: number[], own: number[]) => {
+    const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
+    const lp = new NeighbourhoodLp(
+      solver,
+      graph,
+      spec,
+      nonNegative,
+      cells,
+      open.map((r) => requirements[r]),
+      stats,
+    );
+    const position = new Map(open.map((r, p) => [r, p]));
+    const result = lp.prove(
+      open.map((_, p) => p),
+      own.flatMap((r) => position.get(r) ?? []),
+    );
+    open.forEach((r, p) => {
+      if (result[p]) proven[r] = 1;
+    });
+    return { lp, position };
+  };
+
+  // 1. Blocks: large neighbourhoods prove most requirements together, a few LPs for hundreds.
+  const block = Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables);
+  let visited = 0;
+  for (const [seed, own] of byCell) {
+    report("blocks", ++visited);
+    if (own.every((r) => proven[r])) continue;
+    solve(neighbourhood(graph, seed, block, A.length).cells, []).lp.dispose();
+  }
+  // 2. What is left, one cell at a time: a neighbourhood around the cell, growing fourfold until
+  // it proves the cell's requirements, holds the cell's whole connected part, or reaches the limit.
+  const first = Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables);
+  visited = 0;
+  for (const [seed, own] of byCell) {
+    report("one by one", ++visited);
+    if (own.every((r) => proven[r])) continue;
+    for (let size = first; ; size = Math.min(size * 4, rules.lpMaxVariables)) {
+      const ball = neighbourhood(graph, seed, size, A.length);
+      const { lp, position } = solve(ball.cells, own);
+      const left = own.filter((r) => !proven[r]);
+      if (left.length > 0 && (ball.complete || size >= rules.lpMaxVariables)) {
+        // Not provable: report the attacker's interval within this neighbourhood.
+        for (const r of left) {
+          const requirement = requirements[r];
+          const interval = lp.interval(position.get(r) as number);
+          exposures.push({
+            table: spec.name,
+            cell: requirement.cell,
+            key: "",
+            rule: requirement.rule,
+            quantity: requirement.quantity,
+            sense: requirement.sense,
+            required: requirement.bound,
+            attained: requirement.sense === "max" ? interval[1] : interval[0],
+            interval,
+            trueValue: requirement.terms.reduce(
+              (sum, t) => sum + t.coef * graph.values[A.indexOf(t.column)][requirement.cell - 1],
+              0,
+            ),
+            exact: ball.complete,
+            neighbourhood: lp.variables,
           });
-          model.changeObjectiveSense(sense === "max" ? maximize : minimize);
-          const status = run();
-          const value = model.getObjectiveValue();
-          // Changing a cost invalidates the solution, so the value is read first.
-          for (const c of cols) model.changeColCost(c, 0);
-          if (status === optimal) return value;
-          if (status === unbounded || status === unboundedOrInfeasible) {
-            return sense === "max" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-          }
-          throw new Error(
-            `disclosure control: the attacker's LP for ${spec.name} cell ${cells[cellIndex].key} ended with status ${status} (the published relations are inconsistent)`,
-          );
-        };
-        const interval: [number, number] = [optimum("min"), optimum("max")];
-        exposures.push({
-          table: spec.name,
-          cell: r.cell,
-          key: cells[cellIndex].key,
-          rule: r.rule,
-          quantity: r.quantity,
-          sense: r.sense,
-          required: r.bound,
-          attained: r.sense === "max" ? interval[1] : interval[0],
-          interval,
-          trueValue: r.terms.reduce(
-            (sum, t) => sum + t.coef * (cells[cellIndex].values[A.indexOf(t.column)] as number),
-            0,
-          ),
-        });
+          proven[r] = 1; // settled: reported
+        }
       }
-    } finally {
-      model.dispose();
+      lp.dispose();
+      if (own.every((r) => proven[r])) break;
     }
+  }
+  if (exposures.length > 0) {
+    const keyText = [...spec.tableKeys, ...spec.cellKeys]
+      .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
+      .join(" || ',' || ");
+    const keys = await queryRows<{ id: number; key: string }>(
+      con,
+      `SELECT id::DOUBLE AS id, ${keyText} AS key FROM ${prefix}_cells
+       WHERE id IN (${[...new Set(exposures.map((e) => e.cell))].join(",")})`,
+    );
+    const keyOf = new Map(keys.map((k) => [k.id, k.key]));
+    for (const e of exposures) e.key = keyOf.get(e.cell) ?? "";
   }
   exposures.sort((a, b) => a.cell - b.cell);
   return { exposures, stats };
@@ -477,5 +546,8 @@ export function describeExposure(e: Exposure): string {
     Number.isFinite(x) ? String(Math.round(x * 1e6) / 1e6) : x > 0 ? "∞" : "-∞",
   );
   const need = e.sense === "max" ? `to reach ${e.required}` : `to reach down to ${e.required}`;
-  return `${e.table}: suppressed cell (${e.key}), rule ${e.rule}: the published cells give ${e.quantity} in [${lo}, ${hi}], but the protection interval must extend ${need}`;
+  const scope = e.exact
+    ? ""
+    : ` (within a neighbourhood of ${e.neighbourhood} LP variables, the largest allowed: not provable)`;
+  return `${e.table}: suppressed cell (${e.key}), rule ${e.rule}: the published cells give ${e.quantity} in [${lo}, ${hi}]${scope}, but the protection interval must extend ${need}`;
 }

@@ -1,0 +1,128 @@
+/**
+ * The attacker's LP on neighbourhoods (data-loaders/sdc/lp.ts), on a hand-built 2 × 2 table of
+ * counts with published margins:
+ *
+ *            k1   k2 | total
+ *     r1      3    7 |   10
+ *     r2      9    2 |   11
+ *     total  12    9 |   21
+ *
+ * 3 and 2 fail the count rule (1–4). With the four inner cells suppressed, the attacker knows
+ * x11 + x12 = 10, x21 + x22 = 11, x11 + x21 = 12, x12 + x22 = 9, x ≥ 0: one free parameter
+ * t = x11 with x12 = 10 − t, x21 = 12 − t, x22 = t − 1, so 1 ≤ t ≤ 10. Hence x11 ∈ [1, 10] and
+ * x22 ∈ [0, 9]: both can reach 5, both are protected — but only the LP over all four cells sees it.
+ * With the other three fixed at their true values, x11 = 3 exactly.
+ */
+import { describe, expect, it } from "vitest";
+import type { Connection } from "../../data-loaders/db.ts";
+import { exec, openDatabase } from "../../data-loaders/db.ts";
+import { describeExposure, findExposures } from "../../data-loaders/sdc/lp.ts";
+import { resolveRules } from "../../data-loaders/sdc/rules.ts";
+import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
+
+const spec: TableSpec = {
+  name: "test",
+  raw: "test_raw",
+  pub: "test_pub",
+  columns: ["ar", "r", "k", "antal", "status"],
+  requiredRaw: ["ar", "r", "k", "antal"],
+  sort: ["ar", "r", "k"],
+  tableKeys: ["ar"],
+  cellKeys: ["r", "k"],
+  hide: ["antal"],
+  additive: ["antal"],
+  // findExposures reads the groups from the working tables; the relation only says there are some.
+  relations: [{ name: "margin", kind: "eq", child: "true", parent: {} }],
+  kind: "'count'",
+  cost: "antal",
+  weak: "false",
+  primary: () => "NULL",
+  quantities: { count: "antal" },
+};
+
+/** Cells 1–4 inner (x11, x12, x21, x22), 5–6 row totals, 7–8 column totals, 9 the grand total. */
+async function table(suppressed: number[]): Promise<Connection> {
+  const con = await openDatabase({ threads: 1 });
+  const cells: [number, string, string, number, string | null][] = [
+    [1, "r1", "k1", 3, "antal"],
+    [2, "r1", "k2", 7, null],
+    [3, "r2", "k1", 9, null],
+    [4, "r2", "k2", 2, "antal"],
+    [5, "r1", "totalt", 10, null],
+    [6, "r2", "totalt", 11, null],
+    [7, "totalt", "k1", 12, null],
+    [8, "totalt", "k2", 9, null],
+    [9, "totalt", "totalt", 21, null],
+  ];
+  const rows = cells.map(([id, r, k, antal, rule]) => {
+    const sup = suppressed.includes(id);
+    const ruleText = rule ? `'${rule}'` : sup ? "'sekundar'" : "NULL";
+    return `(${id}, 1, 2022, '${r}', '${k}', ${antal}, 'count', ${ruleText}, ${sup})`;
+  });
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${rows.join(", ")})
+       v(id, tk, ar, r, k, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true), (2, true, true), (3, true, true),
+       (4, true, true), (5, true, true), (6, true, true)) v(grp, valid_antal, eq_antal);
+     CREATE TABLE t_members AS SELECT * FROM (VALUES
+       (1, 5, true), (1, 1, false), (1, 2, false),
+       (2, 6, true), (2, 3, false), (2, 4, false),
+       (3, 7, true), (3, 1, false), (3, 3, false),
+       (4, 8, true), (4, 2, false), (4, 4, false),
+       (5, 9, true), (5, 5, false), (5, 6, false),
+       (6, 9, true), (6, 7, false), (6, 8, false)) v(grp, id, is_parent);`,
+  );
+  return con;
+}
+
+describe("findExposures on neighbourhoods", () => {
+  it("proves the rectangle on the whole component when the first neighbourhood is too small", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // Neighbourhoods of one variable pin x11 = 3; the next (4 variables) holds all four.
+    const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({}), {
+      neighbourhoods: { block: 1, first: 1 },
+    });
+    expect(exposures).toEqual([]);
+    expect(stats.requirements).toBe(2);
+    expect(stats.lps).toBeGreaterThan(1);
+  });
+
+  it("reports a cell as not provable when the largest neighbourhood allowed is too small", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // At most 2 variables: around x11 the neighbourhood is {x11, x12}; x21 = 9 fixed gives x11 = 3.
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 2 }), {
+      neighbourhoods: { block: 1, first: 1 },
+    });
+    expect(exposures.map((e) => [e.cell, e.exact, e.interval])).toEqual([
+      [1, false, [3, 3]],
+      [4, false, [2, 2]],
+    ]);
+    expect(describeExposure(exposures[0])).toContain("not provable");
+    expect(describeExposure(exposures[0])).toContain("ar=2022,r=r1,k=k1");
+  });
+
+  it("finds a cell recovered by subtraction, exactly", async () => {
+    // x21 = 9 published: x11 = 12 − 9 = 3 and then x12 = 7, x22 = 2.
+    const con = await table([1, 2, 4]);
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({}));
+    expect(exposures.map((e) => [e.cell, e.exact, e.interval, e.trueValue])).toEqual([
+      [1, true, [3, 3], 3],
+      [4, true, [2, 2], 2],
+    ]);
+  });
+
+  it("proves both cells with one LP when the bulk pass holds the whole table", async () => {
+    const con = await table([1, 2, 3, 4]);
+    const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({}));
+    expect(exposures).toEqual([]);
+    expect(stats.lps).toBe(1);
+  });
+
+  it("checks nothing with the LP switched off, and says so", async () => {
+    const con = await table([1, 4]);
+    const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2 });
+  });
+});
