@@ -34,6 +34,7 @@ const PAGES_SV: Page[] = [
   { name: "Metod och definitioner", path: "/metod" },
   { name: "SQL", path: "/sql" },
   { name: "Om data", path: "/om-data" },
+  { name: "Granskning", path: "/granskning" },
 ];
 
 /** English versions, under /en/. */
@@ -47,6 +48,7 @@ const PAGES_EN: Page[] = [
   { name: "Methods and definitions", path: "/en/methods" },
   { name: "SQL", path: "/en/sql" },
   { name: "About the data", path: "/en/about-data" },
+  { name: "Review", path: "/en/review" },
 ];
 
 /**

@@ -6,8 +6,9 @@
  *   ZIP; Framework extracts `data/publikation/<path>` members from it on demand.
  * - observablehq.config.ts lists every member in `dynamicPaths`, so that the build copies all of them
  *   to `dist/data/publikation/<path>` (stable URLs for files that pages choose at run time).
- * - observablehq.config.ts fills Framework's cache for that loader when Framework loads it
- *   (prepareSiteData → primeFrameworkCache):
+ * - observablehq.config.ts fills Framework's cache for that loader, and for every other loader derived
+ *   from the publication (loaders.ts), when Framework loads it (prepareSiteData → primeFrameworkCache,
+ *   primeDerivedLoaders):
  *   Framework re-runs a loader only when the loader's source is newer than its cached output, so it
  *   would otherwise keep serving an old publication; and it embeds the cached files' mtimes in the
  *   pages, which must not depend on when the build ran.
@@ -15,6 +16,7 @@
 import { createWriteStream, existsSync, statSync } from "node:fs";
 import { copyFile, mkdir, readdir, readFile, rename, rm, utimes } from "node:fs/promises";
 import path from "node:path";
+import { type LoaderRunner, type PrimedLoader, primeDerivedLoaders } from "./loaders.ts";
 import { comparePaths, streamSink, writeZip, type ZipSink } from "./zip.ts";
 
 /** URL path under which the publication is served (relative to the site root). */
@@ -111,17 +113,45 @@ export function cachedPublicationDirectory(sourceRoot: string): string {
 }
 
 /**
+ * The previous publication for the review page: RDI_PREVIOUS_PUBLICATION resolved, or undefined when
+ * it is not set. A value that names no publication is an error, not a silent fallback to the
+ * year-on-year review.
+ */
+export function previousPublication(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const fromEnv = env.RDI_PREVIOUS_PUBLICATION;
+  if (!fromEnv) return undefined;
+  const dir = path.resolve(fromEnv);
+  if (!existsSync(path.join(dir, "manifest.json"))) {
+    throw new Error(
+      `RDI_PREVIOUS_PUBLICATION: '${dir}' has no manifest.json; is it a publication written by rdi build?`,
+    );
+  }
+  return dir;
+}
+
+/**
  * Resolves the current publication (RDI_PUBLICATION, else ensurePublication()) and puts it into
- * Framework's cache (primeFrameworkCache). Called by observablehq.config.ts when Framework loads it,
- * i.e. after `scripts/prepare-data.ts` and before Framework reads any page or file.
+ * Framework's cache (primeFrameworkCache), then brings every other loader's cached output up to date
+ * with it (primeDerivedLoaders in loaders.ts: kommun profiles, summaries, the review). Called by
+ * observablehq.config.ts when Framework loads it, i.e. after `scripts/prepare-data.ts` and before
+ * Framework reads any page or file.
  */
 export async function prepareSiteData(
   sourceRoot: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<{ publication: string; files: number }> {
+  run?: LoaderRunner,
+): Promise<{ publication: string; files: number; loaders: PrimedLoader[] }> {
   const publication = await publicationDirectory(env);
+  const previous = previousPublication(env);
   const files = await primeFrameworkCache(publication, sourceRoot);
-  return { publication, files };
+  const loaders = await primeDerivedLoaders(sourceRoot, {
+    publication,
+    previous,
+    env,
+    mtime: CACHE_MTIME,
+    run,
+  });
+  return { publication, files, loaders };
 }
 
 /**

@@ -123,3 +123,57 @@ export function streamSink(stream: NodeJS.WritableStream): ZipSink {
       else stream.once("drain", () => resolve());
     });
 }
+
+/** A member of an archive read by readStoredZip. */
+export interface ZipMember {
+  path: string;
+  data: Buffer;
+}
+
+/**
+ * Reads the members of a ZIP archive whose entries are STORED, as writeZip writes them (the site's
+ * archive loaders), checking each member's CRC-32. Compressed entries, ZIP64 and multi-disk archives
+ * are refused rather than misread.
+ */
+export function readStoredZip(bytes: Buffer): ZipMember[] {
+  // The end-of-central-directory record: 22 bytes and a comment of at most 65 535 bytes.
+  let end = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
+    if (bytes.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) throw new Error("zip: no end of central directory; not a ZIP archive");
+  if (bytes.readUInt16LE(end + 4) !== 0 || bytes.readUInt16LE(end + 6) !== 0) {
+    throw new Error("zip: multi-disk archives are not supported");
+  }
+  const count = bytes.readUInt16LE(end + 10);
+  let position = bytes.readUInt32LE(end + 16);
+  const members: ZipMember[] = [];
+  for (let n = 0; n < count; n++) {
+    if (bytes.readUInt32LE(position) !== CENTRAL_HEADER) throw new Error("zip: broken central directory");
+    const method = bytes.readUInt16LE(position + 10);
+    const crc = bytes.readUInt32LE(position + 16);
+    const size = bytes.readUInt32LE(position + 20);
+    const nameLength = bytes.readUInt16LE(position + 28);
+    const extraLength = bytes.readUInt16LE(position + 30);
+    const commentLength = bytes.readUInt16LE(position + 32);
+    const offset = bytes.readUInt32LE(position + 42);
+    const path = bytes.toString("utf-8", position + 46, position + 46 + nameLength);
+    if (method !== 0)
+      throw new Error(`zip: '${path}' is compressed (method ${method}); only stored entries are read`);
+    if (size === MAX_32 || offset === MAX_32)
+      throw new Error(`zip: '${path}' needs ZIP64, which is not supported`);
+    position += 46 + nameLength + extraLength + commentLength;
+    // A folder entry (other writers add them) holds nothing to extract.
+    if (path.endsWith("/") && size === 0) continue;
+    checkPath(path);
+    if (bytes.readUInt32LE(offset) !== LOCAL_HEADER) throw new Error(`zip: no local header for '${path}'`);
+    const start = offset + 30 + bytes.readUInt16LE(offset + 26) + bytes.readUInt16LE(offset + 28);
+    const data = bytes.subarray(start, start + size);
+    if (data.length !== size || crc32(data) !== crc) throw new Error(`zip: '${path}' is damaged (CRC-32)`);
+    members.push({ path, data });
+  }
+  return members;
+}

@@ -2,6 +2,7 @@
 // into their text ("Andelen … var 67,3 procent år 2023"). Pure functions, tested in tests/src/components/.
 import { formatNumber, NOT_AVAILABLE, SUPPRESSED } from "./format.js";
 import { BREAKDOWNS } from "./indicators.js";
+import type { Lang } from "./labels.js";
 
 type Row = Record<string, unknown>;
 
@@ -76,11 +77,16 @@ export interface FigureSource {
 }
 
 /**
- * A number for running text, from a published cell: `64,3` (no unit: the sentence names it), `..`
+ * A number for running text, from a published cell: `64,3` (`64.3` in English; no unit: the sentence
+ * names it), `..`
  * when the cell (or either cell of a difference) is suppressed, `.` when it is missing. `source` is the
  * JSON the page puts in `data-kalla`, so that a test can recompute the number from the file.
  */
-export function figure(rows: readonly Row[], source: FigureSource): { text: string; source: string } {
+export function figure(
+  rows: readonly Row[],
+  source: FigureSource,
+  lang: Lang,
+): { text: string; source: string } {
   const cell = findCell(rows, { ar: source.ar, region: source.region, fixed: source.fixed });
   const other = source.minus
     ? findCell(rows, { ar: source.minus.ar, region: source.region, fixed: source.minus.fixed })
@@ -89,6 +95,6 @@ export function figure(rows: readonly Row[], source: FigureSource): { text: stri
   let text: string;
   if (cells.some((c) => c?.status === SUPPRESSED)) text = SUPPRESSED;
   else if (cells.some((c) => cellValue(c) === null)) text = NOT_AVAILABLE;
-  else text = formatNumber(source.minus ? difference(cell, other) : cellValue(cell), source.decimals);
+  else text = formatNumber(source.minus ? difference(cell, other) : cellValue(cell), source.decimals, lang);
   return { text, source: JSON.stringify(source) };
 }

@@ -45,7 +45,7 @@ export function indicatorLineChart(
   const data = rows.map((row) => ({
     ...row,
     serie: label(labels, row[series], lang),
-    text: formatCell(row, { unit, decimals }),
+    text: formatCell(row, { unit, decimals, lang }),
   }));
   const order = seriesOrder(rows, series, labels, lang);
   // Ratios such as segregation indices lie between 0 and 1: their ticks need decimals.
@@ -60,7 +60,7 @@ export function indicatorLineChart(
       label: yLabel ?? null,
       grid: true,
       zero: unit === "procent",
-      tickFormat: (v) => formatNumber(v, tickDecimals),
+      tickFormat: (v) => formatNumber(v, tickDecimals, lang),
     },
     color: { legend: true, domain: order, range: COLOURS },
     symbol: { domain: order, range: SYMBOLS },
@@ -92,7 +92,7 @@ export function indicatorBarChart(
   const data = rows.map((row) => ({
     ...row,
     kategori: label(labels, row[category], lang),
-    text: formatCell(row, { unit }),
+    text: formatCell(row, { unit, lang }),
     // Bars of published values only; a suppressed cell is shown by its label alone.
     bar: row.status == null ? row.varde : null,
   }));
@@ -102,7 +102,7 @@ export function indicatorBarChart(
     height: 40 + 34 * order.length,
     marginLeft: Math.min(width * 0.45, 330),
     marginRight: 64,
-    x: { grid: true, label: null, tickFormat: (v) => formatNumber(v, 0), zero: true },
+    x: { grid: true, label: null, tickFormat: (v) => formatNumber(v, 0, lang), zero: true },
     y: { domain: order, label: null },
     marks: [
       Plot.barX(data, { x: "bar", y: "kategori", fill: COLOURS[0], filter: (d) => d.bar != null }),
@@ -147,7 +147,7 @@ export function chartTable(
     tr.append(th);
     for (const year of years) {
       const row = cell.get(`${name}|${year}`);
-      tr.append(element("td", row ? formatCell(row, { unit, decimals }) : ".", "tal"));
+      tr.append(element("td", row ? formatCell(row, { unit, decimals, lang }) : ".", "tal"));
     }
     body.append(tr);
   }

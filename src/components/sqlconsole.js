@@ -3,7 +3,7 @@
 // Plain form controls (select, textarea, button), so the console works with the keyboard alone:
 // Ctrl+Enter (⌘+Enter) in the text area runs the query.
 import { loadTables, openDuckDB } from "./duckdb.js";
-import { NBSP } from "./format.js";
+import { formatNumber, NBSP } from "./format.js";
 import { fetchPublished } from "./publikation.js";
 import { tablesInQuery } from "./sqltables.js";
 
@@ -15,7 +15,8 @@ const TEXT = {
     hint: "Ctrl+Enter kör frågan. Tabellerna läses in när en fråga nämner dem.",
     loading: (names) => `Läser in ${names.join(", ")} …`,
     running: "Kör …",
-    rows: (n, shown) => `${n} rader${shown < n ? `, de första ${shown} visas` : ""}.`,
+    rows: (n, shown) =>
+      `${formatNumber(n, 0, "sv")} rader${shown < n ? `, de första ${formatNumber(shown, 0, "sv")} visas` : ""}.`,
     noTable: "Frågan nämner ingen av de publicerade tabellerna nedan.",
     error: "Fel",
   },
@@ -26,7 +27,8 @@ const TEXT = {
     hint: "Ctrl+Enter runs the query. Tables are loaded when a query names them.",
     loading: (names) => `Loading ${names.join(", ")} …`,
     running: "Running …",
-    rows: (n, shown) => `${n} rows${shown < n ? `, the first ${shown} shown` : ""}.`,
+    rows: (n, shown) =>
+      `${formatNumber(n, 0, "en")} rows${shown < n ? `, the first ${formatNumber(shown, 0, "en")} shown` : ""}.`,
     noTable: "The query names none of the published tables below.",
     error: "Error",
   },

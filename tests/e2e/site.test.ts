@@ -9,8 +9,10 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { catalogueEntries } from "../../src/components/catalogue.ts";
 import { formatNumber } from "../../src/components/format.ts";
 import { BREAKDOWNS } from "../../src/components/indicators.ts";
+import { changeRows, comparisonText, type SiteReview } from "../../src/components/review.ts";
 import { type StaticServer, serveDirectory } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -75,8 +77,8 @@ function isLocal(url: string): boolean {
 }
 
 /** Opens a page with every non-local request aborted and recorded, and waits until Framework has rendered it. */
-async function visit(urlPath: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, locale: "sv-SE" });
+async function visit(urlPath: string, viewport = { width: 1200, height: 900 }): Promise<Visit> {
+  const context = await browser.newContext({ viewport, locale: "sv-SE" });
   contexts.push(context);
   const result: Omit<Visit, "page"> = { foreignRequests: [], consoleErrors: [], pageErrors: [] };
   await context.route("**/*", (route) => {
@@ -149,6 +151,8 @@ describe("the built site", () => {
         "en/methods.html",
         "en/sql.html",
         "en/about-data.html",
+        "granskning.html",
+        "en/review.html",
       ]),
     );
   });
@@ -188,14 +192,109 @@ describe("the built site", () => {
           );
       });
       expect(violations, "accessibility violations").toEqual([]);
+      if (htmlFile.startsWith("en/")) {
+        // English pages write English numbers: no Swedish grouping (no-break space between digits or
+        // before %) and no decimal comma (a comma followed by one or two digits, or after a lone 0).
+        // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as a reader sees it (cells apart, no <style>).
+        const text = await page.locator("#observablehq-main").innerText();
+        const swedish = text.match(/\d\u00a0\d|\d\u00a0%|\b0,\d|\d,\d(?!\d\d)/g) ?? [];
+        expect(swedish, "Swedish number formats on an English page").toEqual([]);
+      }
     });
   }
 });
 
 describe.each([
-  { htmlFile: "index.html", option: "Kvinnor", born: "Född i Sverige" },
-  { htmlFile: "en/index.html", option: "Women", born: "Born in Sweden" },
-])("the start page $htmlFile", ({ htmlFile, option, born }) => {
+  { htmlFile: "segregation.html", label: "År" },
+  { htmlFile: "en/segregation.html", label: "Year" },
+])("the year control of $htmlFile", ({ htmlFile, label }) => {
+  it("shows years as years, not as amounts with a thousands separator", async () => {
+    const { page } = await visit(urlPathOf(htmlFile));
+    const options = await page
+      .getByLabel(label, { exact: true })
+      .locator("option")
+      .evaluateAll((nodes) => nodes.map((node) => node.textContent));
+    expect(options.length).toBeGreaterThan(0);
+    for (const option of options) expect(option).toMatch(/^\d{4}$/);
+  });
+});
+
+/** A phone in portrait (an iPhone 12–15 is 390 CSS px wide). */
+const PHONE = { width: 390, height: 844 };
+
+describe("a phone's screen", () => {
+  for (const htmlFile of visitedPages) {
+    it(`${htmlFile} does not scroll sideways at ${PHONE.width} px`, async () => {
+      const { page } = await visit(urlPathOf(htmlFile), PHONE);
+      // Give resize observers a frame to redraw at the phone's width before measuring.
+      await page.evaluate(
+        () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))),
+      );
+      const { scrollWidth, innerWidth, widest } = await page.evaluate(() => {
+        // The elements that stick out on the right, to say what to fix when the test fails.
+        const widest = [...document.querySelectorAll("#observablehq-main *")]
+          .filter((element) => element.getBoundingClientRect().right > window.innerWidth + 0.5)
+          .slice(0, 5)
+          .map((element) => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""}`);
+        return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, widest };
+      });
+      expect(scrollWidth, `wider than the screen: ${widest.join(", ")}`).toBeLessThanOrEqual(innerWidth);
+    });
+  }
+});
+
+describe("charts follow the width of the window", () => {
+  it.each([
+    { urlPath: "", chart: "#diagram-forvarvsarbetande svg[class^='plot']" },
+    { urlPath: "en/area-types", chart: "#diagram-antal svg[class^='plot']" },
+    { urlPath: "segregation", chart: "#riket-over-tid svg[class^='plot']" },
+    { urlPath: "segregation", chart: "#karta-d svg" },
+    { urlPath: "kommuner/0180", chart: "#karta svg" },
+    {
+      urlPath: "indikatorer?indikator=forvarvsarbetande&niva=lan",
+      chart: ".explorer-timeseries svg[class^='plot']",
+    },
+    {
+      urlPath: "en/indicators?indikator=forvarvsarbetande&niva=lan",
+      chart: ".explorer-map svg[class^='plot']",
+    },
+  ])("$urlPath: $chart is redrawn narrow, then wide", async ({ urlPath, chart }) => {
+    const { page, consoleErrors, pageErrors } = await visit(urlPath);
+    // The width a chart was drawn for is its `width` attribute (CSS may scale a drawing down, which
+    // is not a redraw); a redraw makes a new SVG, so the last one is read each time.
+    const drawnWidth = () => page.locator(chart).last().getAttribute("width").then(Number);
+    const waitForWidth = (test: string, width: number) =>
+      page.waitForFunction(
+        ({ selector, test, width }) => {
+          const svgs = document.querySelectorAll(selector);
+          const drawn = Number(svgs[svgs.length - 1]?.getAttribute("width"));
+          return test === "below" ? drawn > 0 && drawn <= width : drawn === width;
+        },
+        { selector: chart, test, width },
+        { timeout: 10_000 },
+      );
+    await page.locator(chart).last().waitFor();
+    const wide = await drawnWidth();
+    await page.setViewportSize(PHONE);
+    // Redrawn narrower than before and than the phone's screen less the page's margins (a chart may
+    // have been drawn narrower than that already, e.g. a map capped at 360 px): a redraw, not CSS.
+    await waitForWidth("below", Math.min(wide - 1, PHONE.width - 20));
+    const narrow = await drawnWidth();
+    expect(narrow).toBeLessThan(wide);
+    expect(narrow).toBeLessThanOrEqual(PHONE.width - 20);
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await waitForWidth("equal", wide);
+    expect(await drawnWidth()).toBe(wide);
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe.each([
+  // A share such as `81,0 %` (no-break space before %) in Swedish, `81.0%` in English, or `..`.
+  { htmlFile: "index.html", option: "Kvinnor", born: "Född i Sverige", share: /(\d+,\d\u00a0%|\.\.)/ },
+  { htmlFile: "en/index.html", option: "Women", born: "Born in Sweden", share: /(\d+\.\d%|\.\.)/ },
+])("the start page $htmlFile", ({ htmlFile, option, born, share }) => {
   it("draws a Plot chart that the Inputs control changes", async () => {
     const { page } = await visit(urlPathOf(htmlFile));
     const chart = page.locator("#diagram-forvarvsarbetande svg[class^='plot']").last();
@@ -218,11 +317,13 @@ describe.each([
     expect(after).not.toBe(before);
   });
 
-  it("shows the key figures in Swedish number format and a table alternative for every chart", async () => {
+  it("shows the key figures in the page's number format and a table alternative for every chart", async () => {
     const { page } = await visit(urlPathOf(htmlFile));
     const figures = (await page.locator("#nyckeltal").textContent()) ?? "";
-    // A share such as `81,0 %` (no-break space before %), or `..` when suppressed.
-    expect(figures).toMatch(/(\d+,\d\u00a0%|\.\.)/);
+    expect(figures).toMatch(share);
+    // The other language's format never appears: no decimal comma on the English page, no point on
+    // the Swedish one (years and codes have no decimals).
+    expect(figures).not.toMatch(htmlFile.startsWith("en/") ? /\d,\d/ : /\d\.\d/);
     for (const id of [
       "diagram-forvarvsarbetande",
       "diagram-vistelsetid",
@@ -326,62 +427,132 @@ async function expectedCell(source: FigureSource): Promise<{ varde: number | nul
   return { varde: a.varde - b.varde, status: null };
 }
 
-describe.each([{ htmlFile: "redovisning.html" }, { htmlFile: "en/report.html" }])(
-  "the report $htmlFile",
-  ({ htmlFile }) => {
-    it("fills in numbers that match the published tables", async () => {
-      const { page } = await visit(urlPathOf(htmlFile));
-      const figures = await page
-        .locator(".tal-ur-data")
-        .evaluateAll((spans) =>
-          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
-        );
-      expect(figures.length).toBeGreaterThanOrEqual(6);
-      for (const { source, text } of figures) {
-        const parsed = JSON.parse(source) as FigureSource;
-        const cell = await expectedCell(parsed);
-        const expected =
-          cell.status === ".." ? ".." : cell.varde == null ? "." : formatNumber(cell.varde, parsed.decimals);
-        expect(text, source).toBe(expected);
-      }
-      const segregation = await page
-        .locator(".tal-ur-segregation")
-        .evaluateAll((spans) =>
-          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
-        );
-      expect(segregation.length).toBe(3);
-      for (const { source, text } of segregation) {
-        const { ar, enhet, matt } = JSON.parse(source) as { ar: number; enhet: string; matt: string };
-        const rows = await queryParquet(
-          "segregation/riket.parquet",
-          (table) =>
-            `SELECT varde::DOUBLE AS varde, status FROM ${table} WHERE ar = ${Number(ar)} AND enhet = $1 AND matt = $2 AND indelning = 'utrikes_fodd' AND grupp = 'utrikes'`,
-          [enhet, matt],
-        );
-        expect(rows.length, source).toBe(1);
-        const { varde, status } = rows[0] as { varde: number | null; status: string | null };
-        expect(text, source).toBe(status === ".." ? ".." : varde == null ? "." : formatNumber(varde, 3));
-      }
-      const areas = await page
-        .locator(".tal-ur-omraden")
-        .evaluateAll((spans) =>
-          spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
-        );
-      expect(areas.length).toBe(3);
-      for (const { source, text } of areas) {
-        const { ar, omradestyp } = JSON.parse(source) as { ar: number; omradestyp?: string };
-        const rows = await queryParquet(
-          "omraden/omraden.parquet",
-          (table) =>
-            `SELECT count(*)::INTEGER AS n FROM ${table} WHERE niva = 'regso' AND ar = ${Number(ar)} AND ` +
-            (omradestyp ? `omradestyp = $1` : "omradestyp IN ('1', '2', '3', '4', '5')"),
-          omradestyp ? [omradestyp] : [],
-        );
-        expect(text, source).toBe(formatNumber(Number(rows[0].n)));
-      }
-    });
-  },
-);
+describe.each([
+  { htmlFile: "redovisning.html", lang: "sv" as const },
+  { htmlFile: "en/report.html", lang: "en" as const },
+])("the report $htmlFile", ({ htmlFile, lang }) => {
+  it("fills in numbers that match the published tables", async () => {
+    const { page } = await visit(urlPathOf(htmlFile));
+    const figures = await page
+      .locator(".tal-ur-data")
+      .evaluateAll((spans) =>
+        spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+      );
+    expect(figures.length).toBeGreaterThanOrEqual(6);
+    for (const { source, text } of figures) {
+      const parsed = JSON.parse(source) as FigureSource;
+      const cell = await expectedCell(parsed);
+      const expected =
+        cell.status === ".."
+          ? ".."
+          : cell.varde == null
+            ? "."
+            : formatNumber(cell.varde, parsed.decimals, lang);
+      expect(text, source).toBe(expected);
+    }
+    const segregation = await page
+      .locator(".tal-ur-segregation")
+      .evaluateAll((spans) =>
+        spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+      );
+    expect(segregation.length).toBe(3);
+    for (const { source, text } of segregation) {
+      const { ar, enhet, matt } = JSON.parse(source) as { ar: number; enhet: string; matt: string };
+      const rows = await queryParquet(
+        "segregation/riket.parquet",
+        (table) =>
+          `SELECT varde::DOUBLE AS varde, status FROM ${table} WHERE ar = ${Number(ar)} AND enhet = $1 AND matt = $2 AND indelning = 'utrikes_fodd' AND grupp = 'utrikes'`,
+        [enhet, matt],
+      );
+      expect(rows.length, source).toBe(1);
+      const { varde, status } = rows[0] as { varde: number | null; status: string | null };
+      expect(text, source).toBe(status === ".." ? ".." : varde == null ? "." : formatNumber(varde, 3, lang));
+    }
+    const areas = await page
+      .locator(".tal-ur-omraden")
+      .evaluateAll((spans) =>
+        spans.map((span) => ({ source: span.getAttribute("data-kalla") ?? "", text: span.textContent })),
+      );
+    expect(areas.length).toBe(3);
+    for (const { source, text } of areas) {
+      const { ar, omradestyp } = JSON.parse(source) as { ar: number; omradestyp?: string };
+      const rows = await queryParquet(
+        "omraden/omraden.parquet",
+        (table) =>
+          `SELECT count(*)::INTEGER AS n FROM ${table} WHERE niva = 'regso' AND ar = ${Number(ar)} AND ` +
+          (omradestyp ? `omradestyp = $1` : "omradestyp IN ('1', '2', '3', '4', '5')"),
+        omradestyp ? [omradestyp] : [],
+      );
+      expect(text, source).toBe(formatNumber(Number(rows[0].n), 0, lang));
+    }
+  });
+});
+
+describe.each([
+  { htmlFile: "granskning.html", lang: "sv" as const },
+  { htmlFile: "en/review.html", lang: "en" as const },
+])("the review page $htmlFile", ({ htmlFile, lang }) => {
+  it("says which comparison it shows and lists the counts and changes of the review's data", async () => {
+    const { page } = await visit(urlPathOf(htmlFile));
+    // The JSON the page read (src/data/granskning.json.ts), fetched again from the site.
+    const url = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((entry) => entry.name)
+        .find((name) => /\/_file\/data\/granskning\.[0-9a-f]+\.json$/.test(name)),
+    );
+    expect(url, "the page's data file").toBeDefined();
+    const review = (await (await fetch(url as string)).json()) as SiteReview;
+    expect(["ar", "publikationer"]).toContain(review.mode);
+    expect(await page.locator("#jamforelse").getAttribute("data-lage")).toBe(review.mode);
+    expect((await page.locator("#jamforelse").textContent()) ?? "").toBe(comparisonText(review, lang));
+    if (review.mode === "ar" && review.years_compared) {
+      // Without RDI_PREVIOUS_PUBLICATION the build compares the publication's last two years.
+      const years = [...review.current.years].sort((a, b) => a - b);
+      expect(review.years_compared).toEqual({ from: years.at(-2), to: years.at(-1) });
+    }
+    // Every count of the summary is the review's number in the page's format.
+    const counted = await page
+      .locator("#granskning-antal tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((row) => [
+          row.getAttribute("data-nyckel") ?? "",
+          row.querySelector(".tal")?.textContent ?? "",
+        ]),
+      );
+    expect(counted.map(([key]) => key)).toContain("year_on_year.cells");
+    for (const [key, text] of counted) {
+      const value = key
+        .split(".")
+        .reduce<unknown>((object, part) => (object as Record<string, unknown>)?.[part], review);
+      if (typeof value === "number") expect(text, key).toBe(formatNumber(value, 0, lang));
+    }
+    // The table of the largest moves shows exactly the review's rows, formatted for the language.
+    const catalogue = new Map(
+      catalogueEntries(
+        JSON.parse(
+          readFileSync(path.join(DIST, "data", "publikation", "indikatorer", "katalog.json"), "utf-8"),
+        ),
+      ).map((entry) => [entry.id, entry]),
+    );
+    const shown = await page
+      .locator("#storsta-forandringar tbody tr")
+      .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)));
+    expect(shown).toEqual(
+      changeRows(review.year_on_year.largest, catalogue, lang).map((row) => [
+        row.indikator,
+        row.region,
+        row.niva,
+        row.cell,
+        row.ar,
+        row.fore,
+        row.efter,
+        row.change,
+      ]),
+    );
+    expect(await page.locator("#tabell-per-indikator").count()).toBe(1);
+  });
+});
 
 describe.each([{ htmlFile: "metod.html" }, { htmlFile: "en/methods.html" }])(
   "the methods page $htmlFile",

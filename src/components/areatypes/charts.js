@@ -29,7 +29,11 @@ export function typeBars(rows, { width, lang = "sv", types, y = "antal", ariaLab
     height: 300,
     marginLeft: 56,
     x: { label: text.year, tickFormat: String, type: "band" },
-    y: { label: y === "antal" ? text.regso : text.share, grid: true, tickFormat: (v) => formatNumber(v, 0) },
+    y: {
+      label: y === "antal" ? text.regso : text.share,
+      grid: true,
+      tickFormat: (v) => formatNumber(v, 0, lang),
+    },
     color: { legend: true, domain: types.map((t) => typeName(types, t.kod, lang)), range: TYPE_COLORS },
     marks: [
       Plot.barY(data, {
@@ -37,7 +41,8 @@ export function typeBars(rows, { width, lang = "sv", types, y = "antal", ariaLab
         y,
         fill: "typ",
         order: "color",
-        title: (d) => `${d.typ}, ${d.ar}: ${y === "antal" ? formatNumber(d[y], 0) : formatPercent(d[y])}`,
+        title: (d) =>
+          `${d.typ}, ${d.ar}: ${y === "antal" ? formatNumber(d[y], 0, lang) : formatPercent(d[y], 1, lang)}`,
       }),
       Plot.ruleY([0]),
     ],
@@ -57,7 +62,7 @@ export function groupBars(rows, { width, lang = "sv", types, groupLabel, ariaLab
     width,
     height: 40 + 30 * new Set(data.map((d) => d.grupp)).size,
     marginLeft: 180,
-    x: { label: text.share, domain: [0, 100], tickFormat: (v) => formatNumber(v, 0) },
+    x: { label: text.share, domain: [0, 100], tickFormat: (v) => formatNumber(v, 0, lang) },
     y: { label: null },
     color: { legend: true, domain: types.map((t) => typeName(types, t.kod, lang)), range: TYPE_COLORS },
     marks: [
@@ -66,7 +71,7 @@ export function groupBars(rows, { width, lang = "sv", types, groupLabel, ariaLab
         y: "grupp",
         fill: "typ",
         order: "color",
-        title: (d) => `${d.grupp}, ${d.typ}: ${formatPercent(d.andel)}`,
+        title: (d) => `${d.grupp}, ${d.typ}: ${formatPercent(d.andel, 1, lang)}`,
       }),
     ],
   });

@@ -7,6 +7,7 @@ import { formatCell } from "../format.js";
 import { BREAKDOWNS } from "../indicators.js";
 import { BREAKDOWN_CODES, BREAKDOWN_NAMES, UNIT as ENHET, NIVA as LEVELS, label, OMRADE } from "../labels.js";
 import { fetchPublished, indicatorPath } from "../publikation.js";
+import { responsive } from "../responsive.js";
 import { readCatalogue } from "./catalog.js";
 import { choroplethMap, comparisonChart, timeSeriesChart } from "./charts.js";
 import { rewindForD3 } from "./geo.js";
@@ -143,6 +144,8 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
     ar: years,
   });
   let generation = 0;
+  // The charts on screen, which follow the page's width until the next selection replaces them.
+  let drawnCharts = [];
 
   const control = (id, labelText, element) => {
     const wrapper = document.createElement("div");
@@ -257,6 +260,8 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
     root.dataset.state = "";
     const indicator = shown.find((entry) => entry.id === state.indikator);
     if (!indicator) {
+      for (const item of drawnCharts) item.disconnect();
+      drawnCharts = [];
       output.replaceChildren(paragraph(text.noData));
       drawControls([]);
       return;
@@ -316,18 +321,28 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
       note.className = "explorer-chart-note";
       return note;
     };
+    // Charts follow the width of their card (window resized, phone rotated): drawn once the cards are
+    // in the document, redrawn when the width changes.
+    const charts = [];
+    const chart = (render) => {
+      const item = responsive(render);
+      charts.push(item);
+      return item.element;
+    };
     const sections = [];
     sections.push(heading(`${text.timeSeries}: ${title}`));
     const series = document.createElement("div");
     series.className = "card explorer-timeseries";
     series.append(
-      timeSeriesChart(chosen, {
-        width: Math.max(280, output.clientWidth - 40 || 640),
-        lang,
-        unit: indicator.unit,
-        yLabel: unit,
-        ariaLabel: `${title}, ${state.fran}–${state.till}`,
-      }),
+      chart((width) =>
+        timeSeriesChart(chosen, {
+          width,
+          lang,
+          unit: indicator.unit,
+          yLabel: unit,
+          ariaLabel: `${title}, ${state.fran}–${state.till}`,
+        }),
+      ),
     );
     series.append(chartNote());
     sections.push(series);
@@ -335,13 +350,15 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
     const compare = document.createElement("div");
     compare.className = "card explorer-comparison";
     compare.append(
-      comparisonChart(comparison, {
-        width: Math.max(280, output.clientWidth - 40 || 640),
-        lang,
-        unit: indicator.unit,
-        xLabel: unit,
-        ariaLabel: `${title}, ${year}`,
-      }),
+      chart((width) =>
+        comparisonChart(comparison, {
+          width,
+          lang,
+          unit: indicator.unit,
+          xLabel: unit,
+          ariaLabel: `${title}, ${year}`,
+        }),
+      ),
     );
     compare.append(chartNote());
     sections.push(compare);
@@ -356,15 +373,17 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
       const map = document.createElement("div");
       map.className = "card explorer-map";
       map.append(
-        choroplethMap(features, cells, {
-          width: Math.max(280, Math.min(420, output.clientWidth - 40 || 420)),
-          lang,
-          unit: indicator.unit,
-          codeProperty: niva === "lan" ? "lan_kod" : "kommun_kod",
-          nameProperty: niva === "lan" ? "lan" : "kommun",
-          legendLabel: unit,
-          ariaLabel: `${title}, ${year}, ${label(NIVA, niva, lang)}`,
-        }),
+        chart((width) =>
+          choroplethMap(features, cells, {
+            width: Math.min(420, width),
+            lang,
+            unit: indicator.unit,
+            codeProperty: niva === "lan" ? "lan_kod" : "kommun_kod",
+            nameProperty: niva === "lan" ? "lan" : "kommun",
+            legendLabel: unit,
+            ariaLabel: `${title}, ${year}, ${label(NIVA, niva, lang)}`,
+          }),
+        ),
       );
       if (column) map.append(paragraph(text.mapTotal));
       map.append(chartNote());
@@ -374,7 +393,10 @@ export function explorer({ lang = "sv", katalog, manifest, geo, regionTable = []
     sections.push(table(chosen, column, indicator, text, lang));
     sections.push(notes);
     sections.push(downloads(chosen, column, indicator, text, lang, state));
+    for (const item of drawnCharts) item.disconnect();
     output.replaceChildren(...sections);
+    for (const item of charts) item.draw();
+    drawnCharts = charts;
     root.dataset.state = encodeState(state);
     root.dataset.renders = String(Number(root.dataset.renders ?? 0) + 1);
   }
@@ -431,7 +453,7 @@ function table(rows, column, indicator, text, lang) {
       row.namn,
       ...(column ? [row.serie] : []),
       String(row.ar),
-      formatCell(row, { unit: indicator.unit, decimals: indicator.decimals }),
+      formatCell(row, { unit: indicator.unit, decimals: indicator.decimals, lang }),
     ];
     cells.forEach((cell, i) => {
       const td = document.createElement("td");

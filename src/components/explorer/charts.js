@@ -11,7 +11,7 @@ const TEXT = {
 /** Time series: one line per region and series; with several regions one panel per region. */
 export function timeSeriesChart(rows, { width, lang = "sv", unit, yLabel, ariaLabel } = {}) {
   const text = TEXT[lang] ?? TEXT.sv;
-  const data = rows.map((row) => ({ ...row, text: formatCell(row, { unit }) }));
+  const data = rows.map((row) => ({ ...row, text: formatCell(row, { unit, lang }) }));
   const regions = [...new Set(rows.map((row) => row.namn))];
   const facet = regions.length > 1;
   return Plot.plot({
@@ -21,7 +21,12 @@ export function timeSeriesChart(rows, { width, lang = "sv", unit, yLabel, ariaLa
     marginLeft: 56,
     marginRight: facet ? 120 : 20,
     x: { label: text.year, tickFormat: (year) => String(year), ticks: [...new Set(rows.map((r) => r.ar))] },
-    y: { label: yLabel ?? null, grid: true, zero: unit === "procent", tickFormat: (v) => formatNumber(v, 0) },
+    y: {
+      label: yLabel ?? null,
+      grid: true,
+      zero: unit === "procent",
+      tickFormat: (v) => formatNumber(v, 0, lang),
+    },
     fy: facet ? { label: null, domain: regions } : undefined,
     color: { legend: true, domain: [...new Set(rows.map((row) => row.serie))], scheme: "tableau10" },
     marks: [
@@ -53,8 +58,8 @@ export function timeSeriesChart(rows, { width, lang = "sv", unit, yLabel, ariaLa
 }
 
 /** Comparison for one year: a bar per region (and series); suppressed cells are marked `..`. */
-export function comparisonChart(rows, { width, unit, xLabel, ariaLabel } = {}) {
-  const data = rows.map((row) => ({ ...row, text: formatCell(row, { unit }) }));
+export function comparisonChart(rows, { width, lang = "sv", unit, xLabel, ariaLabel } = {}) {
+  const data = rows.map((row) => ({ ...row, text: formatCell(row, { unit, lang }) }));
   const series = [...new Set(rows.map((row) => row.serie))];
   const split = series.length > 1;
   const regions = [...new Set(rows.map((row) => row.namn))];
@@ -65,7 +70,7 @@ export function comparisonChart(rows, { width, unit, xLabel, ariaLabel } = {}) {
     height: Math.max(120, 22 * bandCount + 60),
     marginLeft: Math.min(220, 8 + 7 * Math.max(...regions.map((r) => String(r).length), 4)),
     marginRight: 60,
-    x: { label: xLabel ?? null, grid: true, tickFormat: (v) => formatNumber(v, 0) },
+    x: { label: xLabel ?? null, grid: true, tickFormat: (v) => formatNumber(v, 0, lang) },
     y: { label: null, domain: split ? series : regions, axis: split ? null : "left" },
     fy: split ? { label: null, domain: regions, axis: "left" } : undefined,
     color: { legend: split, domain: series, scheme: "tableau10" },
@@ -118,20 +123,21 @@ export function choroplethMap(
       reverse: true,
       legend: true,
       label: legendLabel,
-      tickFormat: (v) => formatNumber(v, 0),
+      tickFormat: (v) => formatNumber(v, 0, lang),
     },
     marks: [
       Plot.geo(withValue, {
         fill: (f) => cellOf(f).varde,
         stroke: "white",
         strokeWidth: 0.4,
-        title: (f) => `${f.properties[nameProperty]}: ${formatCell(cellOf(f), { unit })}`,
+        title: (f) => `${f.properties[nameProperty]}: ${formatCell(cellOf(f), { unit, lang })}`,
       }),
       Plot.geo(without, {
         fill: `url(#${hatch})`,
         stroke: "white",
         strokeWidth: 0.4,
-        title: (f) => `${f.properties[nameProperty]}: ${formatCell(cellOf(f) ?? { varde: null }, { unit })}`,
+        title: (f) =>
+          `${f.properties[nameProperty]}: ${formatCell(cellOf(f) ?? { varde: null }, { unit, lang })}`,
       }),
       Plot.text(
         without,

@@ -28,7 +28,11 @@ export function kommunMap(geojson, { width, lang = "sv", highlight, namn = highl
     .attr("height", mapHeight)
     .attr("viewBox", [0, 0, mapWidth, mapHeight])
     .attr("role", "img")
-    .attr("aria-label", text.map(namn));
+    .attr("aria-label", text.map(namn))
+    // As Plot does: the drawing may shrink with its container, so that a narrower window can narrow
+    // the container and resize() redraws it at the new width.
+    .style("max-width", "100%")
+    .style("height", "auto");
   svg
     .append("g")
     .selectAll("path")
@@ -55,7 +59,7 @@ export function comparisonChart(
   const data = rows.map((row) => ({
     ...row,
     serie: names[row.niva] ?? row.region,
-    text: formatCell(row, { unit }),
+    text: formatCell(row, { unit, lang }),
   }));
   const domain = ["kommun", "lan", "riket"].map((niva) => names[niva]);
   return Plot.plot({
@@ -64,7 +68,12 @@ export function comparisonChart(
     height: 260,
     marginLeft: 56,
     x: { label: text.year, tickFormat: String, ticks: [...new Set(rows.map((r) => r.ar))] },
-    y: { label: yLabel ?? null, grid: true, zero: unit === "procent", tickFormat: (v) => formatNumber(v, 0) },
+    y: {
+      label: yLabel ?? null,
+      grid: true,
+      zero: unit === "procent",
+      tickFormat: (v) => formatNumber(v, 0, lang),
+    },
     // Okabe–Ito colours (colour-blind safe), with different dash patterns as a second cue.
     color: { legend: true, domain, range: ["#d55e00", "#0072b2", "#009e73"] },
     marks: [

@@ -47,11 +47,19 @@ const TEXT = {
   },
 };
 
-/** The catalogue entry of an indicator: label in the language and unit (katalog.json). */
+/**
+ * The catalogue entry of an indicator: label in the language, unit and decimals (katalog.json), with the
+ * language, so that the result can be passed to formatCell as it is.
+ */
 export function indicatorInfo(katalog, id, lang = "sv") {
   const entry = (katalog?.indikatorer ?? katalog?.indicators ?? []).find((i) => i.id === id) ?? {};
   const label = entry.etikett ?? entry.label ?? {};
-  return { label: label[lang] ?? id, unit: entry.enhet ?? entry.unit ?? "antal", decimals: entry.decimals };
+  return {
+    label: label[lang] ?? id,
+    unit: entry.enhet ?? entry.unit ?? "antal",
+    decimals: entry.decimals,
+    lang,
+  };
 }
 
 /** Latest year's key indicators for kommun, län and riket (all persons). */
@@ -90,8 +98,8 @@ export function regsoTable(profile, katalog, types, { lang = "sv" } = {}) {
     <tbody>${latest.map(
       (r) => html`<tr>
       <td>${r.namn}</td>
-      <td class="tal">${formatCell({ varde: r.index, status: r.status }, { unit: "index", decimals: 1 })}</td>
-      <td>${r.omradestyp ? typeName(types, r.omradestyp, lang) : formatCell({ varde: null, status: r.status ?? "." })}</td>
+      <td class="tal">${formatCell({ varde: r.index, status: r.status }, { unit: "index", decimals: 1, lang })}</td>
+      <td>${r.omradestyp ? typeName(types, r.omradestyp, lang) : formatCell({ varde: null, status: r.status ?? "." }, { lang })}</td>
       ${ids.map((id) => {
         const v = value(id, r.region);
         return html`<td class="tal">${v ? formatCell(v, indicatorInfo(katalog, id, lang)) : "."}</td>`;
@@ -106,7 +114,7 @@ export function segregationTable(rows, { lang = "sv" } = {}) {
   const text = TEXT[lang] ?? TEXT.sv;
   const paired = pairWithRandom(rows);
   const labelOf = (labels, code) => labels[code]?.[lang] ?? code;
-  const value = (v, status) => (status === ".." ? ".." : v == null ? "." : formatNumber(v, 3));
+  const value = (v, status) => (status === ".." ? ".." : v == null ? "." : formatNumber(v, 3, lang));
   return html`<table class="tabell">
     <thead><tr><th>${text.year}</th><th>${text.grouping}</th><th>${text.group}</th><th>${text.measure}</th><th>${text.unit}</th>
       <th class="tal">${text.observed}</th><th class="tal">${text.random}</th><th class="tal">${text.excess}</th><th>${text.noise}</th></tr></thead>
@@ -116,7 +124,7 @@ export function segregationTable(rows, { lang = "sv" } = {}) {
       <td>${labelOf(MATT_LABELS, p.matt)}</td><td>${labelOf(ENHET_LABELS, p.enhet)}</td>
       <td class="tal">${value(p.varde, p.status)}</td>
       <td class="tal">${value(p.slump, p.slumpStatus)}</td>
-      <td class="tal">${p.overSlump == null ? "." : formatNumber(p.overSlump, 3)}</td>
+      <td class="tal">${p.overSlump == null ? "." : formatNumber(p.overSlump, 3, lang)}</td>
       <td>${p.overSlump == null ? "." : p.mostlyNoise ? text.yes : text.no}</td>
     </tr>`,
     )}</tbody>

@@ -41,7 +41,7 @@ export function measureOverTime(
       label: yLabel ?? null,
       grid: true,
       domain: [0, Math.max(0.1, d3.max(data, (d) => d.varde) ?? 0)],
-      tickFormat: (v) => formatNumber(v, 2),
+      tickFormat: (v) => formatNumber(v, 2, lang),
     },
     color: { legend: true, range: ["#0072b2", "#d55e00", "#009e73", "#cc79a7"] },
     marks: [
@@ -67,7 +67,8 @@ export function measureOverTime(
         Plot.pointer({
           x: "ar",
           y: "varde",
-          title: (d) => `${d.serie}, ${d.typ}, ${d.ar}: ${d.varde == null ? ".." : formatNumber(d.varde, 3)}`,
+          title: (d) =>
+            `${d.serie}, ${d.typ}, ${d.ar}: ${d.varde == null ? ".." : formatNumber(d.varde, 3, lang)}`,
         }),
       ),
     ],
@@ -100,7 +101,11 @@ export function kommunChoropleth(geojson, values, { width, lang = "sv", label = 
     .attr("height", mapHeight)
     .attr("viewBox", [0, 0, mapWidth, mapHeight])
     .attr("role", "img")
-    .attr("aria-label", ariaLabel ?? label);
+    .attr("aria-label", ariaLabel ?? label)
+    // As Plot does: the drawing may shrink with its container, so that a narrower window can narrow
+    // the container and resize() redraws it at the new width.
+    .style("max-width", "100%")
+    .style("height", "auto");
   svg
     .append("g")
     .attr("transform", "translate(0,40)")
@@ -117,7 +122,7 @@ export function kommunChoropleth(geojson, values, { width, lang = "sv", label = 
     .append("title")
     .text((f) => {
       const v = values.get(f.properties.kommun_kod);
-      return `${f.properties.kommun}: ${v == null ? ".." : formatNumber(v, 3)}`;
+      return `${f.properties.kommun}: ${v == null ? ".." : formatNumber(v, 3, lang)}`;
     });
   // Legend: gradient from min to max, plus the grey swatch for missing values.
   const [lo, hi] = color.domain();
@@ -133,8 +138,17 @@ export function kommunChoropleth(geojson, values, { width, lang = "sv", label = 
     .attr("width", 140)
     .attr("height", 10)
     .attr("fill", `url(#${id})`);
-  legend.append("text").attr("x", 0).attr("y", 26).text(formatNumber(lo, 2));
-  legend.append("text").attr("x", 140).attr("y", 26).attr("text-anchor", "end").text(formatNumber(hi, 2));
+  legend
+    .append("text")
+    .attr("x", 0)
+    .attr("y", 26)
+    .text(formatNumber(lo, 2, lang));
+  legend
+    .append("text")
+    .attr("x", 140)
+    .attr("y", 26)
+    .attr("text-anchor", "end")
+    .text(formatNumber(hi, 2, lang));
   legend.append("text").attr("x", 70).attr("y", 26).attr("text-anchor", "middle").text(label);
   legend
     .append("rect")

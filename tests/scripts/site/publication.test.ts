@@ -158,9 +158,11 @@ describe("prepareSiteData and cachedSitePaths", () => {
     const dir = makePublication();
     const sourceRoot = mkdtempSync(path.join(tmpdir(), "rdi-site-src-"));
     await expect(cachedSitePaths(sourceRoot)).rejects.toThrow(/prepareSiteData\(\) must run first/);
+    // No other loader in this source root: nothing else to prime (tests/scripts/site/loaders.test.ts).
     expect(await prepareSiteData(sourceRoot, { RDI_PUBLICATION: dir })).toEqual({
       publication: dir,
       files: 4,
+      loaders: [],
     });
     expect(await cachedSitePaths(sourceRoot)).toEqual([
       "/data/publikation/indikatorer/folkmangd/lan.parquet",

@@ -1,6 +1,6 @@
 import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
-import { comparePaths, writeZip, type ZipEntry } from "../../../scripts/site/zip.ts";
+import { comparePaths, readStoredZip, writeZip, type ZipEntry } from "../../../scripts/site/zip.ts";
 
 function entry(path: string, text: string): ZipEntry {
   return { path, read: async () => new TextEncoder().encode(text) };
@@ -78,5 +78,44 @@ describe("comparePaths", () => {
   it("orders by bytes, not by locale", () => {
     // Uppercase letters (0x41–0x5a) come before lowercase (0x61–0x7a) in byte order.
     expect(["b", "a", "B", "ä"].sort(comparePaths)).toEqual(["B", "a", "b", "ä"]);
+  });
+});
+
+describe("readStoredZip", () => {
+  it("reads back what writeZip wrote, member by member", async () => {
+    const bytes = await zipBytes([
+      entry("b.json", '{"b":2}'),
+      entry("a/ö.json", "[1]"),
+      entry("empty.txt", ""),
+    ]);
+    expect(readStoredZip(bytes).map(({ path, data }) => [path, data.toString("utf-8")])).toEqual([
+      ["a/ö.json", "[1]"],
+      ["b.json", '{"b":2}'],
+      ["empty.txt", ""],
+    ]);
+    expect(readStoredZip(await zipBytes([]))).toEqual([]);
+  });
+
+  it("reads a stored archive written by another program (JSZip, with its own headers)", async () => {
+    const zip = new JSZip();
+    zip.file("x/1.json", '{"x":1}', { date: new Date("2020-01-01T00:00:00Z") });
+    zip.file("y.txt", "why");
+    const bytes = await zip.generateAsync({ type: "nodebuffer", compression: "STORE" });
+    expect(readStoredZip(bytes).map(({ path, data }) => [path, data.toString()])).toEqual([
+      ["x/1.json", '{"x":1}'],
+      ["y.txt", "why"],
+    ]);
+  });
+
+  it("refuses compressed entries, damaged data and what is not a ZIP", async () => {
+    const zip = new JSZip();
+    zip.file("a.txt", "a".repeat(100));
+    const deflated = await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" });
+    expect(() => readStoredZip(deflated)).toThrow("'a.txt' is compressed (method 8)");
+    const bytes = await zipBytes([entry("a.txt", "hello world")]);
+    // Flip one byte of the member's data (it starts after the 30-byte header and the 5-byte name).
+    bytes[35] ^= 0xff;
+    expect(() => readStoredZip(bytes)).toThrow("'a.txt' is damaged (CRC-32)");
+    expect(() => readStoredZip(Buffer.from("not a zip archive, just text"))).toThrow("not a ZIP archive");
   });
 });

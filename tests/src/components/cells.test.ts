@@ -65,8 +65,12 @@ describe("cellValue and difference", () => {
 describe("figure", () => {
   it("formats a cell for running text and records where it came from", () => {
     const fil = "indikatorer/x/riket.parquet";
-    const share = figure(rows, { fil, ar: 2023, fixed: { fodelseregion: "utrikes" }, decimals: 1 });
+    const share = figure(rows, { fil, ar: 2023, fixed: { fodelseregion: "utrikes" }, decimals: 1 }, "sv");
     expect(share.text).toBe("64,0");
+    // The English page writes the same cell with a decimal point; the source is the same.
+    const english = figure(rows, { fil, ar: 2023, fixed: { fodelseregion: "utrikes" }, decimals: 1 }, "en");
+    expect(english.text).toBe("64.0");
+    expect(english.source).toBe(share.source);
     expect(JSON.parse(share.source)).toEqual({
       fil,
       ar: 2023,
@@ -74,16 +78,24 @@ describe("figure", () => {
       decimals: 1,
     });
     // 71.25 − 70.5 = 0.75, shown with one decimal, rounded half away from zero: 0,8.
-    const change = figure(rows, { fil, ar: 2023, decimals: 1, minus: { ar: 2022 } });
+    const change = figure(rows, { fil, ar: 2023, decimals: 1, minus: { ar: 2022 } }, "sv");
     expect(change.text).toBe("0,8");
+    expect(figure(rows, { fil, ar: 2023, decimals: 1, minus: { ar: 2022 } }, "en").text).toBe("0.8");
+    // 70.5 − 71.25 = −0.75 → −0.8 with the minus sign U+2212.
+    expect(figure(rows, { fil, ar: 2022, decimals: 1, minus: { ar: 2023 } }, "en").text).toBe("\u22120.8");
   });
 
   it("shows .. for a suppressed cell and . for a missing one, also in a difference", () => {
     const fil = "f";
-    expect(figure(rows, { fil, ar: 2023, fixed: { vistelsetid: "0-1" }, decimals: 1 }).text).toBe("..");
-    expect(
-      figure(rows, { fil, ar: 2023, decimals: 1, minus: { ar: 2023, fixed: { vistelsetid: "0-1" } } }).text,
-    ).toBe("..");
-    expect(figure(rows, { fil, ar: 2019, decimals: 1 }).text).toBe(".");
+    for (const lang of ["sv", "en"] as const) {
+      expect(figure(rows, { fil, ar: 2023, fixed: { vistelsetid: "0-1" }, decimals: 1 }, lang).text).toBe(
+        "..",
+      );
+      expect(
+        figure(rows, { fil, ar: 2023, decimals: 1, minus: { ar: 2023, fixed: { vistelsetid: "0-1" } } }, lang)
+          .text,
+      ).toBe("..");
+      expect(figure(rows, { fil, ar: 2019, decimals: 1 }, lang).text).toBe(".");
+    }
   });
 });
