@@ -225,13 +225,17 @@ class NeighbourhoodLp {
     this.firstSlack = this.local.size;
     const n = requirements.length;
     model.addVars(new Array(n).fill(0), new Array(n).fill(solver.infinity));
+    this.columns = requirements.map((r) => r.terms.map((t) => this.variable(r.cell - 1, t.column)));
     requirements.forEach((r, p) => {
       model.addRow(-solver.infinity, solver.infinity, {
-        indices: [...r.terms.map((t) => this.variable(r.cell - 1, t.column)), this.firstSlack + p],
+        indices: [...this.columns[p], this.firstSlack + p],
         values: [...r.terms.map((t) => t.coef), r.sense === "max" ? 1 : -1],
       });
     });
   }
+
+  /** Local columns of each requirement's terms. */
+  private readonly columns: number[][];
 
   variable(cell: number, column: string): number {
     const v = this.local.get(cell * this.spec.additive.length + this.spec.additive.indexOf(column));
@@ -261,8 +265,15 @@ class NeighbourhoodLp {
     return this.model.getModelStatus();
   }
 
-  private met(p: number, slack: number[] | Float64Array): boolean {
-    return slack[this.firstSlack + p] <= 1e-7 * Math.max(1, Math.abs(this.requirements[p].bound));
+  /** The requirement holds at the feasible table x (whether or not it was switched on). */
+  private met(p: number, x: number[] | Float64Array): boolean {
+    const r = this.requirements[p];
+    let value = 0;
+    this.columns[p].forEach((c, k) => {
+      value += r.terms[k].coef * x[c];
+    });
+    const tolerance = 1e-7 * Math.max(1, Math.abs(r.bound));
+    return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
   }
 
   /**
@@ -287,18 +298,20 @@ class NeighbourhoodLp {
         throw new Error(
           `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
         );
+      // Every requirement that holds in this feasible table is proven, switched on or not.
       const still = open.filter((p) => !this.met(p, slack));
-      if (still.length === open.length) break;
       for (const p of open) proven[p] = true;
       for (const p of still) proven[p] = false;
+      if (still.length === open.length) break;
       open = still;
     }
     for (const p of decide) {
       if (proven[p]) continue;
       this.setActive([p], true);
       const single = this.run();
-      proven[p] = single === optimal && this.met(p, this.model.getSolution().colValue);
+      const x = single === optimal ? this.model.getSolution().colValue : undefined;
       this.setActive([p], false);
+      if (x) for (const q of open) if (!proven[q] && this.met(q, x)) proven[q] = true;
     }
     return proven;
   }
