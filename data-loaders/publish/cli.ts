@@ -34,8 +34,9 @@ Options:
   --threshold <x>      year-on-year threshold of the review (default ${DEFAULT_THRESHOLD}; see rdi diff)
   --threads <n>        DuckDB worker threads (default: all cores)
   --memory-limit <x>   DuckDB memory limit, e.g. 16GB
-  --lp-limit <n>       largest LP (variables) of the disclosure audit; larger components are
-                       protected by the group rules only (default 4000; 0 turns the LP off)
+  --lp-limit <n>       largest neighbourhood (LP variables) on which disclosure control proves a
+                       suppressed cell's protection; what it cannot prove within it is
+                       suppressed further (default 4000; 0 turns the LP off)
 
 Prints each step with its time and row counts, and the suppressed cells per table and rule, on stderr.
 Exit status 0 only when everything was published.`,

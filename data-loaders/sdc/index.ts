@@ -141,7 +141,7 @@ async function protectPartition(
       onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),
     });
     options.progress(
-      `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.lps} LPs, ${stats.unchecked} in components beyond the LP limit, ${exposures.length} exposed (${seconds()})`,
+      `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.lps} LPs, ${stats.unchecked} not LP-checked (LP off), ${exposures.length} exposed (${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));
     if (exposures.length === 0) return repaired;
@@ -293,7 +293,7 @@ export interface AuditTableReport {
   /** Interval requirements checked with the LP, and LPs run. */
   requirements: number;
   lps: number;
-  /** Intervals in components larger than the LP limit, protected by the group rules only. */
+  /** Intervals not LP-checked because the LP is off, protected by the group rules only. */
   unchecked: number;
   seconds: number;
 }
@@ -457,7 +457,7 @@ export async function auditTables(
     report.seconds = (performance.now() - t0) / 1000;
     tables.push(report);
     progress(
-      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements} protection intervals checked by ${report.lps} LPs, ${report.unchecked} beyond the LP limit (${report.seconds.toFixed(1)} s)`,
+      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven by ${report.lps} LPs, ${report.unchecked} not LP-checked (LP off) (${report.seconds.toFixed(1)} s)`,
     );
   }
   problems.push(...exposures.map(describeExposure));
@@ -473,7 +473,7 @@ export async function auditTables(
         "Disclosure audit: passed",
         ...tables.map(
           (t) =>
-            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements} protection intervals verified (${t.lps} LPs), ${t.unchecked} beyond the LP limit (group rules only)`,
+            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.lps} LPs), ${t.unchecked} not LP-checked (LP off: group rules only)`,
         ),
       ].join("\n"),
   };

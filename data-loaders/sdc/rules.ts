@@ -22,9 +22,9 @@ export interface SdcRules {
   /** A segregation measure needs at least this many populated units. */
   segregationMinUnits: number;
   /**
-   * Largest connected LP (variables) that the secondary-suppression check and the audit solve.
-   * Larger components are protected by the singleton and room rules alone and reported as not
-   * LP-checked (docs/disclosure-control.md, "Limits"). 0 turns the LP off.
+   * Largest neighbourhood (LP variables) on which the attacker's LP proves one requirement; a
+   * requirement not provable within it counts as exposed (docs/disclosure-control.md, "Limits").
+   * 0 turns the LP off: the singleton and room rules alone protect, reported as not LP-checked.
    */
   lpMaxVariables: number;
 }
