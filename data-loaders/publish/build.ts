@@ -6,7 +6,7 @@
  * and disclosure control always reads the raw tables back from the parts, so a cold build and a
  * cache-warm incremental build feed byte-identical tables to disclosure control and the writer.
  */
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../cli/command.ts";
@@ -24,6 +24,7 @@ import {
   hashParts,
   ResultCache,
   stableStringify,
+  writeFileAtomic,
 } from "./cache.ts";
 import { diffPublications } from "./diff.ts";
 import {
@@ -556,13 +557,36 @@ export async function buildPublication(
     let suppressed: SuppressionCount[] = [];
     let rules: unknown = null;
     if (sdc) {
+      // One year of the protected indicator table depends on that year's cells, the rules, the
+      // code and the families of shared denominators (which look at every year): it is cached on
+      // those, so adding a year protects and audits only the new year. The smaller tables
+      // (segregation, områden) are not partitioned by year and are protected whole every time.
+      const families = bound.familySignature ? await bound.familySignature(db) : null;
+      const protectedKey = (y: number) =>
+        hashParts([
+          "skyddad",
+          code,
+          stableStringify(options.sdcRules ?? {}),
+          families ?? "",
+          ...entries.map((e) => indicatorKey(e.id, y)),
+        ]);
+      const reused: number[] = [];
+      if (families !== null)
+        for (const y of years) {
+          const part = cache.protectedPart(y, protectedKey(y));
+          if ((await fileExists(part)) && (await fileExists(`${part}.json`))) reused.push(y);
+        }
+      const partitions =
+        families === null ? undefined : new Set(years.filter((y) => !reused.includes(y)).map(String));
+      if (reused.length > 0)
+        progress(`disclosure control: ${reused.length} protected year(s) reused from the cache`);
       const protectResult = await timer.run(
         "disclosure control",
-        () => bound.protectTables(db, { rules: options.sdcRules }),
+        () => bound.protectTables(db, { rules: options.sdcRules, partitions }),
         () => countRows(db, "indikatorer_pub"),
       );
       const audit = await timer.run("disclosure audit", () =>
-        bound.auditTables(db, { rules: options.sdcRules }),
+        bound.auditTables(db, { rules: options.sdcRules, partitions }),
       );
       const auditFailure = (audit as { ok?: unknown })?.ok === false;
       if (auditFailure) {
@@ -571,6 +595,41 @@ export async function buildPublication(
         );
       }
       suppressed = await suppressionCounts(db, protectResult);
+      if (partitions) {
+        const byPartition =
+          (
+            protectResult as {
+              byPartition?: { table: string; partition?: string; rule: string; cells: number }[];
+            }
+          )?.byPartition ?? [];
+        const order = await totalOrder(db, "indikatorer_pub", INDICATOR_LAYOUT.sortKeys);
+        for (const y of partitions) {
+          const part = cache.protectedPart(Number(y), protectedKey(Number(y)));
+          await writePart(db, "indikatorer_pub", `ar = ${y}`, part, order);
+          const counts = byPartition
+            .filter((c) => c.table === "indikatorer" && c.partition === y)
+            .map((c) => ({ rule: c.rule, cells: c.cells }));
+          await writeFileAtomic(`${part}.json`, `${JSON.stringify(counts)}\n`);
+        }
+        const added = new Map<string, number>();
+        for (const y of reused) {
+          const part = cache.protectedPart(y, protectedKey(y));
+          await db.run(`INSERT INTO indikatorer_pub SELECT * FROM read_parquet(${sqlString(part)})`);
+          const counts = JSON.parse(await readFile(`${part}.json`, "utf8")) as {
+            rule: string;
+            cells: number;
+          }[];
+          for (const c of counts) added.set(c.rule, (added.get(c.rule) ?? 0) + c.cells);
+        }
+        for (const [rule, cells] of added) {
+          const entry = suppressed.find((c) => c.table === "indikatorer" && c.rule === rule);
+          if (entry) entry.cells += cells;
+          else suppressed.push({ table: "indikatorer", rule, cells });
+        }
+        suppressed.sort((a, b) =>
+          a.table === b.table ? (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) : a.table < b.table ? -1 : 1,
+        );
+      }
       rules = bound.disclosureRules?.() ?? (protectResult as { rules?: unknown })?.rules ?? null;
       for (const s of suppressed)
         progress(`suppressed ${s.table} (${s.rule}): ${s.cells.toLocaleString("en")} cells`);

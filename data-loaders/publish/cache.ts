@@ -175,6 +175,11 @@ export class ResultCache {
     return join(this.dir, "segregation", `${year}-${key.slice(0, 32)}.parquet`);
   }
 
+  /** One year of the protected indicator table, and its suppression counts (`.json`). */
+  protectedPart(year: number, key: string): string {
+    return join(this.dir, "skyddad", `${year}-${key.slice(0, 32)}.parquet`);
+  }
+
   get memoFile(): string {
     return join(this.dir, "file-hashes.json");
   }

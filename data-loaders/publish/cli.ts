@@ -4,13 +4,28 @@ import type { Command } from "../cli/command.ts";
 import { UserError } from "../cli/command.ts";
 import { parseYears } from "../cli/years.ts";
 import { buildPublication, DEFAULT_CACHE_DIR } from "./build.ts";
-import { DEFAULT_LEVELS, DEFAULT_THRESHOLD, diffPublications, renderDiffText } from "./diff.ts";
+import {
+  DEFAULT_LEVELS,
+  DEFAULT_MIN_POPULATION,
+  DEFAULT_THRESHOLD,
+  diffPublications,
+  renderDiffText,
+} from "./diff.ts";
 
 function parseThreshold(text: string | undefined): number {
   if (text === undefined) return DEFAULT_THRESHOLD;
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0)
     throw new UserError(`--threshold: '${text}' is not a non-negative number`);
+  return value;
+}
+
+/** `--min-population`: persons, so a whole number ≥ 0. */
+function parseMinPopulation(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MIN_POPULATION;
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 0)
+    throw new UserError(`--min-population: '${text}' is not a whole number ≥ 0 (persons)`);
   return value;
 }
 
@@ -90,15 +105,20 @@ Exit status 0 only when everything was published.`,
 export const diffCommand: Command = {
   name: "diff",
   summary: "review the changes between two publications before publishing",
-  usage: `Usage: rdi diff <old publication> <new publication> [--threshold 20] [--format text|json] [--levels riket,lan,kommun] [--top 20]
+  usage: `Usage: rdi diff <old publication> <new publication> [--threshold 20] [--min-population 100] [--format text|json] [--levels riket,lan,kommun] [--top 20]
 
 Lists indicators added or removed, years added, revised values in earlier years (with the largest
 changes), changes in suppression, and values that moved more than the threshold from the year
 before in the years the new publication adds (or its latest year). The threshold is in percentage
 points for indicators measured in per cent and in per cent of the earlier value for all others.
+A move counts only when the cell's population (its denominator, or for counts the count itself)
+is at least the minimum in both years: small populations move by chance.
 
 Options:
   --threshold <x>   year-on-year threshold (default ${DEFAULT_THRESHOLD})
+  --min-population <n>
+                    smallest population of a cell, in both years, for its move to count
+                    (default ${DEFAULT_MIN_POPULATION}; rdi build --previous uses the default)
   --format <f>      text (default) or json (the format of granskning.json)
   --levels <list>   levels checked for year-on-year moves (default ${DEFAULT_LEVELS.join(",")})
   --top <n>         how many of the largest changes to list (default 20)`,
@@ -107,6 +127,7 @@ Options:
       args,
       options: {
         threshold: { type: "string" },
+        "min-population": { type: "string" },
         format: { type: "string", default: "text" },
         levels: { type: "string" },
         top: { type: "string" },
@@ -120,10 +141,12 @@ Options:
     const top = values.top === undefined ? 20 : Number(values.top);
     if (!Number.isInteger(top) || top < 0)
       throw new UserError(`--top: '${values.top}' is not a whole number`);
+    const minPopulation = parseMinPopulation(values["min-population"]);
     let diff: Awaited<ReturnType<typeof diffPublications>>;
     try {
       diff = await diffPublications(positionals[0], positionals[1], {
         threshold: parseThreshold(values.threshold),
+        minPopulation,
         levels: values.levels?.split(",").map((l) => l.trim()),
         top,
       });

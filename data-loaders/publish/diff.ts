@@ -11,6 +11,19 @@
  *   percentage points for indicators whose unit is per cent, in per cent of the earlier value for
  *   every other unit. Only levels riket, län and kommun are checked by default, since RegSO and
  *   DeSO values move by chance far more often than a reviewer can look at.
+ *
+ * A move counts only when the cell's population is at least `minPopulation` (default 100) in both
+ * years. Small populations move by chance: a mean of 0.1 sickness days over 40 persons becomes
+ * 21.1 when one of them falls ill (+21 000 %), and such cells would otherwise fill the list. The
+ * population is the published `namnare` (persons in the denominator) where the indicator has one,
+ * else the count itself (`taljare`, or `varde`, in absolute value, so that a net flow of −300 is
+ * as large as one of +300). Shares of money (`summaandel`) have a `namnare` in kronor and no
+ * published person count, so the minimum cannot be applied to them; their moves are in percentage
+ * points, which cannot explode on a small denominator the way relative moves do, and they are kept.
+ * Moves below the minimum are counted (`below_min_population`) but not listed. The largest moves
+ * are ranked among the cells that pass: per-cent indicators by |percentage points|, others by
+ * |relative change|. Revisions are never filtered: any changed value of an earlier year is worth a look.
+ *
  * The same result is rendered as text for the terminal and as JSON (`granskning.json`).
  */
 import { readdir, readFile } from "node:fs/promises";
@@ -18,8 +31,10 @@ import { join, resolve } from "node:path";
 import type { Connection } from "../db.ts";
 import { openDatabase, queryRows, sqlString } from "../db.ts";
 import { SORT_KEY } from "../engine/compute.ts";
+import { INDICATORS } from "../engine/registry/index.ts";
 
 export const DEFAULT_THRESHOLD = 20;
+export const DEFAULT_MIN_POPULATION = 100;
 export const DEFAULT_LEVELS = ["riket", "lan", "kommun"];
 
 /** The cell key of the published indicator table: its sort order (publicering.md). */
@@ -33,6 +48,8 @@ export interface DiffOptions {
   top?: number;
   /** Levels checked for year-on-year moves. */
   levels?: string[];
+  /** Smallest population (persons) a cell needs in both years for its move to count. */
+  minPopulation?: number;
 }
 
 export interface CellChange {
@@ -57,6 +74,8 @@ export interface IndicatorCount {
 
 export interface PublicationDiff {
   threshold: number;
+  /** Smallest population of a cell, in both years, for a year-on-year move to count. */
+  min_population: number;
   levels: string[];
   indicators: { added: string[]; removed: string[] };
   years: { old: number[]; new: number[]; added: number[]; removed: number[] };
@@ -66,7 +85,15 @@ export interface PublicationDiff {
     newly_published: number;
     by_indicator: { indikator: string; newly_suppressed: number; newly_published: number }[];
   };
-  year_on_year: { years: number[]; cells: number; by_indicator: IndicatorCount[]; largest: CellChange[] };
+  year_on_year: {
+    years: number[];
+    /** Cells that moved more than the threshold on a population of at least the minimum. */
+    cells: number;
+    /** Cells that moved more than the threshold but on a smaller population: counted, not listed. */
+    below_min_population: number;
+    by_indicator: IndicatorCount[];
+    largest: CellChange[];
+  };
 }
 
 async function parquetFiles(publication: string): Promise<string[]> {
@@ -105,20 +132,30 @@ async function percentIndicators(publication: string): Promise<Set<string>> {
   }
 }
 
+/** Indicators whose `namnare` is a sum of money, not persons: shares of money (`summaandel`). */
+const MONEY_SHARES = INDICATORS.filter((d) => d.kind === "summaandel")
+  .map((d) => d.id)
+  .sort();
+
 async function loadIndicators(con: Connection, table: string, publication: string): Promise<void> {
   const files = await parquetFiles(publication);
   if (files.length === 0) {
     await con.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT NULL::VARCHAR AS indikator, NULL::SMALLINT AS ar,
       ${KEYS.slice(2)
         .map((k) => `NULL::VARCHAR AS ${k}`)
-        .join(", ")}, NULL::DOUBLE AS varde, NULL::VARCHAR AS status WHERE false`);
+        .join(", ")}, NULL::DOUBLE AS taljare, NULL::DOUBLE AS namnare, NULL::DOUBLE AS varde,
+      NULL::VARCHAR AS status WHERE false`);
     return;
   }
   await con.run(
-    `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${KEYS.join(", ")}, varde, status
+    `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${KEYS.join(", ")}, taljare, namnare, varde, status
      FROM read_parquet([${files.map(sqlString).join(", ")}], union_by_name = true)`,
   );
 }
+
+/** Persons behind a published cell: the denominator, or for counts (no `namnare`) the count itself. */
+const population = (t: string) =>
+  `CASE WHEN ${t}.namnare IS NOT NULL THEN ${t}.namnare ELSE abs(coalesce(${t}.taljare, ${t}.varde)) END`;
 
 const cellLabel = `concat_ws(', ', ${BREAKDOWNS.map((b) => `CASE WHEN n.${b} <> 'totalt' THEN '${b}=' || n.${b} END`).join(", ")})`;
 const joinOn = (a: string, b: string, keys: string[]) =>
@@ -134,6 +171,10 @@ export async function diffPublications(
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const top = options.top ?? 20;
   const levels = options.levels ?? DEFAULT_LEVELS;
+  const minPopulation = options.minPopulation ?? DEFAULT_MIN_POPULATION;
+  if (!(Number.isFinite(minPopulation) && minPopulation >= 0)) {
+    throw new Error(`minPopulation must be a number ≥ 0, not ${minPopulation}`);
+  }
   const con = connection ?? (await openDatabase());
   try {
     await loadIndicators(con, "diff_old", resolve(oldDir));
@@ -142,6 +183,11 @@ export async function diffPublications(
     await con.run(
       `CREATE OR REPLACE TEMP TABLE diff_percent AS SELECT unnest([${
         percent.length ? percent.map(sqlString).join(", ") : "NULL"
+      }]::VARCHAR[]) AS indikator`,
+    );
+    await con.run(
+      `CREATE OR REPLACE TEMP TABLE diff_money AS SELECT unnest([${
+        MONEY_SHARES.length ? MONEY_SHARES.map(sqlString).join(", ") : "NULL"
       }]::VARCHAR[]) AS indikator`,
     );
 
@@ -194,6 +240,7 @@ export async function diffPublications(
     const keysButYear = KEYS.filter((k) => k !== "ar");
     const moved = `FROM diff_new n JOIN diff_new p ON ${joinOn("n", "p", keysButYear)} AND p.ar = n.ar - 1
       LEFT JOIN diff_percent pc ON pc.indikator = n.indikator
+      LEFT JOIN diff_money m ON m.indikator = n.indikator
       WHERE n.ar IN (${checkYears.length ? checkYears.join(", ") : "NULL"})
         AND n.niva IN (${levels.map(sqlString).join(", ")})
         AND n.status IS NULL AND p.status IS NULL AND n.varde IS NOT NULL AND p.varde IS NOT NULL
@@ -201,21 +248,31 @@ export async function diffPublications(
         AND abs(CASE WHEN pc.indikator IS NOT NULL THEN n.varde - p.varde
                      ELSE (n.varde - p.varde) / abs(p.varde) * 100 END) > ${Number(threshold)}`;
     const change = `CASE WHEN pc.indikator IS NOT NULL THEN n.varde - p.varde ELSE (n.varde - p.varde) / abs(p.varde) * 100 END`;
+    // NULL (no population published) fails the minimum, as an unknown population may be tiny.
+    const large = `(m.indikator IS NOT NULL OR coalesce(${population("n")} >= ${minPopulation}
+      AND ${population("p")} >= ${minPopulation}, false))`;
     const movedByIndicator = await queryRows<IndicatorCount>(
       con,
-      `SELECT n.indikator, count(*)::INTEGER AS cells ${moved} GROUP BY n.indikator ORDER BY n.indikator`,
+      `SELECT n.indikator, count(*)::INTEGER AS cells ${moved} AND ${large}
+       GROUP BY n.indikator ORDER BY n.indikator`,
     );
+    const [{ small }] = await queryRows<{ small: number }>(
+      con,
+      `SELECT count(*)::INTEGER AS small ${moved} AND NOT ${large}`,
+    );
+    // Per-cent indicators rank by |percentage points|, others by |relative change|; ties by the cell key.
     const largestMoves = await queryRows<CellChange>(
       con,
       `SELECT n.indikator, n.ar::INTEGER AS ar, n.niva, n.region, ${cellLabel} AS cell, p.varde AS fore, n.varde AS efter,
          ${change} AS change, CASE WHEN pc.indikator IS NOT NULL THEN 'procentenheter' ELSE 'procent' END AS unit
-       ${moved}
+       ${moved} AND ${large}
        ORDER BY abs(${change}) DESC, ${KEYS.map((k) => `n.${k}`).join(", ")} LIMIT ${top}`,
     );
 
     const sum = (rows: { cells: number }[]) => rows.reduce((n, r) => n + r.cells, 0);
     return {
       threshold,
+      min_population: minPopulation,
       levels,
       indicators: {
         added: newIndicators.filter((i) => !oldIndicators.includes(i)),
@@ -240,12 +297,14 @@ export async function diffPublications(
       year_on_year: {
         years: checkYears,
         cells: sum(movedByIndicator),
+        below_min_population: small,
         by_indicator: movedByIndicator,
         largest: largestMoves,
       },
     };
   } finally {
-    for (const t of ["diff_old", "diff_new", "diff_percent"]) await con.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ["diff_old", "diff_new", "diff_percent", "diff_money"])
+      await con.run(`DROP TABLE IF EXISTS ${t}`);
     if (!connection) con.closeSync();
   }
 }
@@ -284,9 +343,14 @@ export function renderDiffText(diff: PublicationDiff): string {
       (r) => `  ${r.indikator}: +${r.newly_suppressed} suppressed, +${r.newly_published} published`,
     ),
     "",
-    `Year-on-year moves above ${diff.threshold} (percentage points for %, per cent otherwise) in ${list(diff.year_on_year.years)}, levels ${diff.levels.join(", ")}: ${diff.year_on_year.cells} cell(s)`,
+    `Year-on-year moves above ${diff.threshold} (percentage points for %, per cent otherwise) in ${list(diff.year_on_year.years)}, levels ${diff.levels.join(", ")}, population at least ${diff.min_population} in both years: ${diff.year_on_year.cells} cell(s)`,
     ...diff.year_on_year.by_indicator.map((r) => `  ${r.indikator}: ${r.cells}`),
   );
+  if (diff.year_on_year.below_min_population > 0) {
+    lines.push(
+      `  not listed: ${diff.year_on_year.below_min_population} cell(s) above the threshold on a population under ${diff.min_population}`,
+    );
+  }
   if (diff.year_on_year.largest.length > 0) {
     lines.push("  largest moves:");
     lines.push(...diff.year_on_year.largest.map(formatChange));

@@ -47,8 +47,19 @@ export interface BuildSteps {
     options: { years: number[]; emigrationYears: number[]; indicators?: string[] },
   ): Promise<unknown>;
   computeSegregation(con: Connection, options: { years: number[] }): Promise<unknown>;
-  protectTables(con: Connection, options: { rules?: unknown }): Promise<unknown>;
-  auditTables(con: Connection, options?: { rules?: unknown }): Promise<unknown>;
+  protectTables(
+    con: Connection,
+    options: { rules?: unknown; partitions?: ReadonlySet<string> },
+  ): Promise<unknown>;
+  auditTables(
+    con: Connection,
+    options?: { rules?: unknown; partitions?: ReadonlySet<string> },
+  ): Promise<unknown>;
+  /**
+   * What one year's protection of the indicator table depends on beyond that year's cells (the
+   * families of shared denominators). When present, protected years are cached and reused.
+   */
+  familySignature?(con: Connection): Promise<string>;
   /** The registry's catalogue, written as indikatorer/katalog.json. */
   catalogue(): unknown;
   /**
@@ -139,6 +150,7 @@ export async function loadDefaultSteps(): Promise<BuildSteps> {
     MODULES.sdc,
   );
   const auditTables = need<(con: Connection, o: object) => Promise<unknown>>(sdc, "auditTables", MODULES.sdc);
+  const familySignature = sdc.familySignature as ((con: Connection) => Promise<string>) | undefined;
   const knownSpecs = sdc.knownSpecs as
     | ((con: Connection) => Promise<{ raw: string; columns: string[] }[]>)
     | undefined;
@@ -151,6 +163,7 @@ export async function loadDefaultSteps(): Promise<BuildSteps> {
     computeSegregation: need(segregation, "computeSegregation", MODULES.segregation),
     protectTables: (con, options) => protectTables(con, { ...options, onProgress: progress }),
     auditTables: (con, options) => auditTables(con, { ...options, onProgress: progress }),
+    familySignature,
     catalogue,
     definitions: definitions ? () => definitions() : undefined,
     // The area files of the registry hold the definitions; each definition is hashed on its own.

@@ -29,6 +29,8 @@ export { fordelningSpec, indikatorerSpec, omradenSpec, segregationSpec } from ".
 
 export interface SuppressedCount {
   table: string;
+  /** The partition (year) for partitioned tables, in `SdcReport.byPartition`. */
+  partition?: string;
   /** Primary rule name, or `sekundar` for secondary suppression. */
   rule: string;
   cells: number;
@@ -49,6 +51,8 @@ export interface SdcReport {
   tables: SdcTableReport[];
   /** Per table and rule, sorted; the form the manifest records. */
   suppressed: SuppressedCount[];
+  /** Per table, partition and rule, for partitioned tables (what a build caches per year). */
+  byPartition: SuppressedCount[];
   format(): string;
 }
 
@@ -57,6 +61,29 @@ export interface SdcOptions {
   onProgress?: (message: string) => void;
   /** Table descriptions; defaults to every known table whose `*_raw` exists. */
   specs?: TableSpec[];
+  /**
+   * Only these partitions (e.g. years, as text) of partitioned tables; their `*_pub` then holds
+   * just these. Unpartitioned tables are always processed whole. Lets a build reuse the
+   * protected partitions it has already (publish/build.ts).
+   */
+  partitions?: ReadonlySet<string>;
+}
+
+/** The partitions of a table to process: all, or those selected for a partitioned table. */
+async function selectedPartitions(
+  con: Connection,
+  spec: TableSpec,
+  only: ReadonlySet<string> | undefined,
+): Promise<(number | string | null)[]> {
+  const all = await partitions(con, spec);
+  return only && spec.partition ? all.filter((p) => p !== null && only.has(String(p))) : all;
+}
+
+/** The raw table restricted to the selected partitions, as a FROM item. */
+function rawScope(spec: TableSpec, only: ReadonlySet<string> | undefined): string {
+  if (!only || !spec.partition) return spec.raw;
+  const list = [...only].map((p) => `'${p.replaceAll("'", "''")}'`).join(", ");
+  return `(SELECT * FROM ${spec.raw} WHERE ${quote(spec.partition)}::VARCHAR IN (${list || "NULL"}))`;
 }
 
 /** The descriptions of the known tables that exist as `*_raw` in the database. */
@@ -169,7 +196,8 @@ async function protectTable(
   spec: TableSpec,
   rules: SdcRules,
   progress: (message: string) => void,
-): Promise<{ report: SdcTableReport; counts: SuppressedCount[] }> {
+  only?: ReadonlySet<string>,
+): Promise<{ report: SdcTableReport; counts: SuppressedCount[]; byPartition: SuppressedCount[] }> {
   const t0 = performance.now();
   checkColumns(spec, await tableColumns(con, spec.raw));
   const prefix = `sdc_${spec.name}`;
@@ -186,7 +214,8 @@ async function protectTable(
   if (families > 0)
     progress(`disclosure control: ${spec.name}: ${families} families of indicators share a denominator`);
   let first = true;
-  for (const part of await partitions(con, spec)) {
+  const byPartition: SuppressedCount[] = [];
+  for (const part of await selectedPartitions(con, spec, only)) {
     const where = partitionFilter(spec, part);
     if (families > 0) {
       // The denominators first, once per family; then every member starts from that pattern.
@@ -221,13 +250,24 @@ async function protectTable(
       con,
       `SELECT rule, count(*)::INTEGER AS n FROM ${prefix}_cells WHERE sup GROUP BY rule ORDER BY rule`,
     );
-    for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.n);
+    for (const r of rows) {
+      counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.n);
+      if (part !== null)
+        byPartition.push({ table: spec.name, partition: String(part), rule: r.rule, cells: r.n });
+    }
     const [{ n }] = await queryRows<{ n: number }>(con, `SELECT count(*)::INTEGER AS n FROM ${prefix}_cells`);
     report.cells += n;
     const target = first ? `CREATE OR REPLACE TABLE ${spec.pub} AS` : `INSERT INTO ${spec.pub}`;
     await exec(con, `${target} SELECT ${publishedSelect(spec)} FROM ${prefix}_cells`);
     first = false;
     if (part !== null) progress(`disclosure control: ${spec.name} ${spec.partition} ${part}: ${n} cells`);
+  }
+  if (first) {
+    // No partition selected: an empty table of the published shape.
+    await exec(
+      con,
+      `CREATE OR REPLACE TABLE ${spec.pub} AS SELECT ${publishedSelect(spec)} FROM (SELECT *, false AS sup FROM ${spec.raw}) WHERE false`,
+    );
   }
   await exec(
     con,
@@ -244,7 +284,7 @@ async function protectTable(
   }
   report.seconds = (performance.now() - t0) / 1000;
   const list = [...counts.entries()].map(([rule, cells]) => ({ table: spec.name, rule, cells }));
-  return { report, counts: list };
+  return { report, counts: list, byPartition };
 }
 
 /**
@@ -259,16 +299,22 @@ export async function protectTables(con: Connection, options: SdcOptions = {}): 
   await ensureReferenceTables(con, specs);
   const tables: SdcTableReport[] = [];
   const suppressed: SuppressedCount[] = [];
+  const byPartition: SuppressedCount[] = [];
   for (const spec of specs) {
-    const { report, counts } = await protectTable(con, spec, rules, progress);
+    const {
+      report,
+      counts,
+      byPartition: parts,
+    } = await protectTable(con, spec, rules, progress, options.partitions);
     tables.push(report);
     suppressed.push(...counts);
+    byPartition.push(...parts);
     progress(
       `disclosure control: ${spec.name}: ${report.primary} primary and ${report.secondary} secondary of ${report.cells} cells suppressed (${report.seconds.toFixed(1)} s)`,
     );
   }
   suppressed.sort((a, b) => (a.table === b.table ? (a.rule < b.rule ? -1 : 1) : a.table < b.table ? -1 : 1));
-  return { rules, tables, suppressed, format: () => formatReport(tables, suppressed) };
+  return { rules, tables, suppressed, byPartition, format: () => formatReport(tables, suppressed) };
 }
 
 function formatReport(tables: SdcTableReport[], suppressed: SuppressedCount[]): string {
@@ -355,7 +401,13 @@ async function checkPublishedCells(
  */
 export async function auditTables(
   con: Connection,
-  options: { rules?: Partial<SdcRules>; specs?: TableSpec[]; onProgress?: (message: string) => void } = {},
+  options: {
+    rules?: Partial<SdcRules>;
+    specs?: TableSpec[];
+    onProgress?: (message: string) => void;
+    /** Only these partitions of partitioned tables (see SdcOptions.partitions). */
+    partitions?: ReadonlySet<string>;
+  } = {},
 ): Promise<AuditReport> {
   const rules = resolveRules(options.rules);
   const progress = options.onProgress ?? (() => {});
@@ -378,10 +430,11 @@ export async function auditTables(
       continue;
     }
     const keys = spec.sort.map(quote).join(", ");
+    const raw = rawScope(spec, options.partitions);
     const [counts] = await queryRows<{ raw: number; pub: number; matched: number }>(
       con,
-      `SELECT (SELECT count(*) FROM ${spec.raw})::INTEGER AS raw, (SELECT count(*) FROM ${spec.pub})::INTEGER AS pub,
-              (SELECT count(*) FROM ${spec.raw} JOIN ${spec.pub} USING (${keys}))::INTEGER AS matched`,
+      `SELECT (SELECT count(*) FROM ${raw})::INTEGER AS raw, (SELECT count(*) FROM ${spec.pub})::INTEGER AS pub,
+              (SELECT count(*) FROM ${raw} JOIN ${spec.pub} USING (${keys}))::INTEGER AS matched`,
     );
     if (counts.raw !== counts.pub || counts.matched !== counts.raw) {
       problems.push(
@@ -391,7 +444,7 @@ export async function auditTables(
     }
     const prefix = `sdc_audit_${spec.name}`;
     const source = `(SELECT r.*, ${spec.hide.map((c) => `p.${quote(c)} AS ${quote(`pub_${c}`)}`).join(", ")}, p.status AS pub_status
-                     FROM ${spec.raw} r JOIN ${spec.pub} p USING (${keys}))`;
+                     FROM ${raw} r JOIN ${spec.pub} p USING (${keys}))`;
     const report: AuditTableReport = {
       table: spec.name,
       cells: 0,
@@ -401,7 +454,7 @@ export async function auditTables(
       unchecked: 0,
       seconds: 0,
     };
-    for (const part of await partitions(con, spec)) {
+    for (const part of await selectedPartitions(con, spec, options.partitions)) {
       await createCells(con, prefix, spec, rules, {
         where: partitionFilter(spec, part),
         source,
@@ -426,7 +479,7 @@ export async function auditTables(
     await dropWorkTables(con, prefix);
     if (spec.sharedDenominators && (await createFamilies(con, spec)) > 0) {
       // Across indicators: a family's denominator is known wherever any member publishes it.
-      for (const part of await partitions(con, spec)) {
+      for (const part of await selectedPartitions(con, spec, options.partitions)) {
         await createFamilyTable(con, spec, part, spec.pub);
         const family = familySpec(spec);
         await createCells(con, "sdc_audit_family", family, rules, {
@@ -477,4 +530,20 @@ export async function auditTables(
         ),
       ].join("\n"),
   };
+}
+
+/**
+ * Which indicators share a denominator population (families.ts), as text: the one thing about
+ * the other years that one year's protection of the indicator table depends on. A build keys its
+ * cached protected years on it.
+ */
+export async function familySignature(con: Connection): Promise<string> {
+  if ((await tableColumns(con, "indikatorer_raw")).length === 0) return "";
+  await createFamilies(con, indikatorerSpec());
+  const [{ text }] = await queryRows<{ text: string | null }>(
+    con,
+    "SELECT string_agg(indikator || '=' || familj, ',' ORDER BY indikator) AS text FROM sdc_family_map",
+  );
+  await exec(con, "DROP TABLE IF EXISTS sdc_family_map");
+  return text ?? "";
 }

@@ -203,6 +203,23 @@ describe("buildPublication with stand-in steps", () => {
     expect(indicatorCalls.map((c) => c.years)).toEqual([[2020]]);
     expect(steps.calls.find((c) => c.step === "person frame")?.years).toEqual([2019, 2020]);
     expect(steps.calls.find((c) => c.step === "segregation")?.years).toEqual([2020]);
+    // Disclosure control protects and audits only 2020; 2019's protected table comes from the cache.
+    expect(steps.calls.filter((c) => c.step === "protect" || c.step === "audit")).toEqual([
+      { step: "protect", partitions: ["2020"] },
+      { step: "audit", partitions: ["2020"] },
+    ]);
+
+    // Families of shared denominators look at every year: when they change, every year is
+    // protected again (and the result is still the cold build's).
+    const changed = standInSteps();
+    changed.families = "other families";
+    const again2 = join(root, "families-changed");
+    await buildPublication({ input: extract, out: again2, years: [2019, 2020], cacheDir: cache }, changed);
+    expect(changed.calls.find((c) => c.step === "protect")).toEqual({
+      step: "protect",
+      partitions: ["2019", "2020"],
+    });
+    expect(withoutBuildLog(await snapshot(again2))).toEqual(withoutBuildLog(await snapshot(cold)));
   });
 
   it("recomputes nothing when nothing changed and only the edited indicator when a definition changes", async () => {
@@ -331,6 +348,8 @@ describe("buildPublication with stand-in steps", () => {
     const review = JSON.parse(await readFile(join(out, "granskning.json"), "utf8"));
     expect(review.years.added).toEqual([2020]);
     expect(review.revisions.cells).toBe(0);
+    // rdi build --previous reviews with the default population minimum of rdi diff.
+    expect(review.min_population).toBe(100);
     // kvar exists only from 2020, so the 2019-only publication did not have it.
     expect(review.indicators.added).toEqual(["kvar"]);
   });

@@ -75,11 +75,15 @@ export interface Call {
   step: string;
   years?: number[];
   indicators?: string[];
+  /** Years protect/audit were asked for (absent: all). */
+  partitions?: string[];
 }
 
 export interface StandInSteps extends BuildSteps {
   calls: Call[];
   defs: StandInDefinition[];
+  /** What familySignature returns: change it to simulate families that changed. */
+  families: string;
 }
 
 /** Writes a CSV extract: rows of [lopnr, kon, kommun] per year. */
@@ -157,6 +161,7 @@ export function standInSteps(
   const steps: StandInSteps = {
     calls,
     defs,
+    families: "stand-in families",
     async validateExtract() {
       calls.push({ step: "validate" });
       if (options.failValidation) {
@@ -221,15 +226,22 @@ export function standInSteps(
           count(DISTINCT kommun)::INTEGER AS befolkade_enheter, (count(*) FILTER (WHERE kon = 2))::INTEGER AS grupp_antal
         FROM person_ar WHERE ar IN (${yearsIn(years)}) GROUP BY ar`);
     },
-    async protectTables(con: Connection) {
-      calls.push({ step: "protect" });
+    async protectTables(con: Connection, { partitions }) {
+      calls.push(partitions ? { step: "protect", partitions: [...partitions].sort() } : { step: "protect" });
+      const only = partitions
+        ? `ar::VARCHAR IN (${[...partitions].map((p) => `'${p}'`).join(", ") || "NULL"})`
+        : "true";
       await con.run(`CREATE OR REPLACE TABLE indikatorer_pub AS
         SELECT * EXCLUDE (antal, antal_taljare, bidragsgivare, storsta_bidrag, taljare, namnare, varde, status),
           CASE WHEN antal < 2 THEN NULL ELSE taljare END AS taljare,
           CASE WHEN antal < 2 THEN NULL ELSE namnare END AS namnare,
           CASE WHEN antal < 2 THEN NULL ELSE varde END AS varde,
           CASE WHEN antal < 2 THEN '..' ELSE status END AS status
-        FROM indikatorer_raw`);
+        FROM indikatorer_raw WHERE ${only}`);
+      const byPartition = await con.runAndReadAll(
+        `SELECT 'indikatorer' AS "table", ar::VARCHAR AS "partition", 'antal' AS rule, count(*)::INTEGER AS cells
+         FROM indikatorer_raw WHERE ${only} AND antal < 2 GROUP BY ar ORDER BY ar`,
+      );
       await con.run(
         `CREATE OR REPLACE TABLE segregation_pub AS SELECT * EXCLUDE (befolkade_enheter, grupp_antal) FROM segregation_raw`,
       );
@@ -239,10 +251,23 @@ export function standInSteps(
       await con.run(
         `CREATE OR REPLACE TABLE omraden_fordelning_pub AS SELECT * EXCLUDE (antal) FROM omraden_fordelning_raw`,
       );
-      return { rules: { minsta_antal: 2 } };
+      const partitionCounts = byPartition.getRowObjectsJS();
+      const total = partitionCounts.reduce((n, c) => n + Number(c.cells), 0);
+      return {
+        rules: { minsta_antal: 2 },
+        suppressed: total > 0 ? [{ table: "indikatorer", rule: "antal", cells: total }] : [],
+        byPartition: partitionCounts,
+      };
     },
-    async auditTables() {
-      calls.push({ step: "audit" });
+    async familySignature() {
+      return steps.families;
+    },
+    async auditTables(_con: Connection, options) {
+      calls.push(
+        options?.partitions
+          ? { step: "audit", partitions: [...options.partitions].sort() }
+          : { step: "audit" },
+      );
       return { ok: true };
     },
     catalogue() {

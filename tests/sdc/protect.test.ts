@@ -207,3 +207,32 @@ describe("protectTables: primary rules for shares, means and money", () => {
     expect(JSON.stringify(await published(con))).toBe(first);
   });
 });
+
+describe("protectTables and auditTables on selected partitions (years)", () => {
+  it("protect and audit only the years asked for, and count suppressions per year", async () => {
+    const con = await database();
+    // 2022: the 3 and its cheapest sibling, the 10, at DeSO and RegSO (as above); 2023: nothing.
+    await createIndikatorerRaw(con, [
+      ...kommun0560(3, 10, 12),
+      ...kommun0560(30, 10, 12).map((c) => ({ ...c, ar: 2023 })),
+    ]);
+    const only2022 = await protectTables(con, { partitions: new Set(["2022"]) });
+    const years = await queryRows<{ ar: number; n: number }>(
+      con,
+      "SELECT ar::INTEGER AS ar, count(*)::INTEGER AS n FROM indikatorer_pub GROUP BY ar ORDER BY ar",
+    );
+    expect(years).toEqual([{ ar: 2022, n: 7 }]);
+    expect(only2022.byPartition).toEqual([
+      { table: "indikatorer", partition: "2022", rule: "antal", cells: 2 },
+      { table: "indikatorer", partition: "2022", rule: "sekundar", cells: 2 },
+    ]);
+    await auditTables(con, { partitions: new Set(["2022"]) });
+    // The audit of all years finds the 2023 cells missing from the published table.
+    await expect(auditTables(con)).rejects.toThrow(/7 rows for 14 raw rows/);
+
+    const none = await protectTables(con, { partitions: new Set() });
+    expect(none.byPartition).toEqual([]);
+    const [{ n }] = await queryRows<{ n: number }>(con, "SELECT count(*)::INTEGER AS n FROM indikatorer_pub");
+    expect(n).toBe(0);
+  });
+});

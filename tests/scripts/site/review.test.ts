@@ -11,7 +11,8 @@ type Cell = [indikator: string, ar: number, niva: string, region: string, varde:
 
 /**
  * A small publication: indicator files from cells (every breakdown 'totalt'; null = suppressed '..'),
- * the catalogue, a manifest and regioner.parquet.
+ * the catalogue, a manifest and regioner.parquet. Shares have a denominator of 1000 persons and
+ * c_antal counts 100 and 130, so every move passes the population minimum of rdi diff (100).
  */
 async function publication(
   cells: Cell[],
@@ -29,7 +30,7 @@ async function publication(
   await con.run(`CREATE TABLE pub AS SELECT indikator, ar, niva, region, 'totalt' AS kon,
       'totalt' AS alder, 'totalt' AS fodelseregion, 'totalt' AS vistelsetid, 'totalt' AS grund,
       'totalt' AS utbildningsniva, 'totalt' AS bakgrund, 'totalt' AS omradestyp,
-      varde AS taljare, NULL AS namnare, varde, status
+      varde AS taljare, CASE WHEN indikator = 'a_andel' THEN 1000 END::DOUBLE AS namnare, varde, status
     FROM (VALUES ${values}) t(indikator, ar, niva, region, varde, status)`);
   await writeIndicatorFiles(con, "pub", dir);
   await con.run(
