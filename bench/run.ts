@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --scale 1 --years 2022-2023 --threads N --browser]`
+ * `npm run bench [-- --scale 1 --years 2022-2023 --threads N --memory 6GB --lp-limit N --browser]`
  *
  * 1. Generates the synthetic population at the given scale for the given years into
  *    `.rdi/bench/extract-<scale>-<years>` (reused when present with the same parameters).
@@ -125,6 +125,8 @@ async function main(): Promise<void> {
       browser: { type: "boolean", default: false },
       verbose: { type: "boolean", default: false },
       "lp-limit": { type: "string" },
+      // The target is at most 8 GB: DuckDB otherwise takes up to 80 % of the machine's memory.
+      memory: { type: "string", default: "6GB" },
     },
   });
   const lpLimit = values["lp-limit"] === undefined ? undefined : Number(values["lp-limit"]);
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     indicatorsByArea: true, // one timed stage per indicator area
     threads,
     sdcRules: lpLimit === undefined ? undefined : { lpMaxVariables: lpLimit },
+    memoryLimit: values.memory,
     onStep: (stage, seconds, rows) => {
       stages.push({
         stage,

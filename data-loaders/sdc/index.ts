@@ -465,7 +465,7 @@ export async function auditTables(
       const { exposures: found, stats } = await findExposures(con, prefix, spec, rules, {
         onProgress: (m) => progress(`audit: ${m}`),
       });
-      exposures.push(...found);
+      for (const e of found) exposures.push(e);
       const [{ n, s }] = await queryRows<{ n: number; s: number }>(
         con,
         `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE sup)::INTEGER AS s FROM ${prefix}_cells`,
@@ -498,7 +498,7 @@ export async function auditTables(
         const { exposures: found, stats } = await findExposures(con, "sdc_audit_family", family, rules, {
           onProgress: (m) => progress(`audit: ${m}`),
         });
-        exposures.push(...found);
+        for (const e of found) exposures.push(e);
         report.requirements += stats.requirements;
         report.lps += stats.lps;
         report.unchecked += stats.unchecked;
@@ -513,7 +513,7 @@ export async function auditTables(
       `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven by ${report.lps} LPs, ${report.unchecked} not LP-checked (LP off) (${report.seconds.toFixed(1)} s)`,
     );
   }
-  problems.push(...exposures.map(describeExposure));
+  for (const e of exposures) problems.push(describeExposure(e));
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join("\n  ");
     const more = problems.length > 10 ? `\n  … and ${problems.length - 10} more` : "";

@@ -58,7 +58,7 @@ export function suppressSingletons(graph: SdcGraph, seed?: Iterable<number>): nu
     }
     fresh = [...picks].sort((a, b) => a - b);
     for (const c of fresh) suppress(graph, c);
-    all.push(...fresh);
+    for (const c of fresh) all.push(c); // not push(...fresh): a round can add more cells than a call takes arguments
   }
   return all;
 }
