@@ -46,6 +46,8 @@ export interface SiteReview {
   threshold: number;
   /** Levels checked for year-on-year moves. */
   levels: string[];
+  /** Persons a cell needs in both years for its move to be listed (rdi diff --min-population). */
+  min_population: number;
   current: { years: number[]; build_key: string | null };
   previous: { years: number[]; build_key: string | null } | null;
   /** Where the comparison with a previous publication comes from; null in mode `ar`. */
@@ -179,6 +181,7 @@ export async function siteReview(
       mode: "publikationer",
       threshold: diff.threshold,
       levels: diff.levels,
+      min_population: diff.min_population,
       current: currentManifest,
       previous,
       previous_source: source,
@@ -208,6 +211,7 @@ export async function siteReview(
       mode: "ar",
       threshold: diff.threshold,
       levels: diff.levels,
+      min_population: diff.min_population,
       current: currentManifest,
       previous: null,
       previous_source: null,

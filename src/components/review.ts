@@ -23,8 +23,8 @@ const TEXT = {
         `Ingen tidigare publicering är angiven och publiceringen har inget år före ${year ?? "."}: det finns inget att jämföra.`,
       stored: "Jämförelsen skrevs när publiceringen byggdes (rdi build --previous, filen granskning.json).",
     },
-    threshold: (threshold: string, levels: string) =>
-      `Tröskeln för förändringar från året före är ${threshold} procentenheter för andelar och ${threshold} procent av det tidigare värdet för övriga enheter; nivåer: ${levels}.`,
+    threshold: (threshold: string, levels: string, minimum: string) =>
+      `Tröskeln för förändringar från året före är ${threshold} procentenheter för andelar och ${threshold} procent av det tidigare värdet för övriga enheter; nivåer: ${levels}. En förändring listas bara när cellen har minst ${minimum} personer båda åren: små populationer förändras av en slump.`,
     rows: {
       indicatorsAdded: "Indikatorer som tillkommit",
       indicatorsRemoved: "Indikatorer som tagits bort",
@@ -53,8 +53,8 @@ const TEXT = {
       stored:
         "The comparison was written when the publication was built (rdi build --previous, the file granskning.json).",
     },
-    threshold: (threshold: string, levels: string) =>
-      `The threshold for changes from the year before is ${threshold} percentage points for shares and ${threshold} per cent of the earlier value for other units; levels: ${levels}.`,
+    threshold: (threshold: string, levels: string, minimum: string) =>
+      `The threshold for changes from the year before is ${threshold} percentage points for shares and ${threshold} per cent of the earlier value for other units; levels: ${levels}. A change is listed only when the cell has at least ${minimum} persons in both years: small populations move by chance.`,
     rows: {
       indicatorsAdded: "Indicators added",
       indicatorsRemoved: "Indicators removed",
@@ -105,7 +105,11 @@ export function thresholdText(review: SiteReview, lang: Lang): string {
     levels.length > 1
       ? `${levels.slice(0, -1).join(", ")} ${TEXT[lang].and} ${levels.at(-1)}`
       : levels.join("");
-  return TEXT[lang].threshold(formatNumber(review.threshold, 0, lang), list);
+  return TEXT[lang].threshold(
+    formatNumber(review.threshold, 0, lang),
+    list,
+    formatNumber(review.min_population ?? 100, 0, lang),
+  );
 }
 
 /** A row of the summary: what is counted, the number as text, and the key of the JSON it comes from. */

@@ -32,6 +32,7 @@ const WITHIN: SiteReview = {
   mode: "ar",
   threshold: 20,
   levels: ["riket", "lan", "kommun"],
+  min_population: 1000,
   current: { years: [2022, 2023], build_key: "k" },
   previous: null,
   previous_source: null,
@@ -132,12 +133,14 @@ describe("comparisonText and thresholdText", () => {
 
   it("name the threshold and the levels in the page's language", () => {
     expect(thresholdText(WITHIN, "sv")).toBe(
-      "Tröskeln för förändringar från året före är 20 procentenheter för andelar och 20 procent av det tidigare värdet för övriga enheter; nivåer: riket, län och kommun.",
+      "Tröskeln för förändringar från året före är 20 procentenheter för andelar och 20 procent av det tidigare värdet för övriga enheter; nivåer: riket, län och kommun. En förändring listas bara när cellen har minst 1\u00a0000 personer båda åren: små populationer förändras av en slump.",
     );
     expect(thresholdText({ ...WITHIN, levels: ["kommun", "regso"] }, "sv")).toMatch(
-      /nivåer: kommun och RegSO\.$/,
+      /nivåer: kommun och RegSO\. En förändring/,
     );
-    expect(thresholdText(WITHIN, "en")).toMatch(/; levels: Sweden, county and municipality\.$/);
+    expect(thresholdText(WITHIN, "en")).toMatch(
+      /; levels: Sweden, county and municipality\. A change is listed only when the cell has at least 1,000 persons/,
+    );
   });
 });
 
