@@ -37,6 +37,8 @@ export interface SdcGraph {
   kind: Uint8Array;
   /** The cell's table within the partition (cells of different tables share no group). */
   tk: Int32Array;
+  /** Per pass of `spec.lpBlocks`: the cell's block (1, 2, …; 0 = not in this pass). */
+  blocks: Int32Array[];
   /** Per additive column of the spec: the cell's value, NaN for NULL. */
   values: Float64Array[];
   groups: number;
@@ -65,6 +67,16 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     ["u8", "u8", "u8", "i32", ...A.map(() => "f64" as const)],
   )) as [Uint8Array, Uint8Array, Uint8Array, Int32Array, ...Float64Array[]];
   const cells = sup.length;
+  const blocks: Int32Array[] = [];
+  for (const expr of spec.lpBlocks ?? []) {
+    const [block] = (await queryTyped(
+      con,
+      `SELECT CASE WHEN b IS NULL THEN 0 ELSE dense_rank() OVER (ORDER BY tk, b) END::INTEGER
+       FROM (SELECT id, tk, (${expr}) AS b FROM ${prefix}_cells) ORDER BY id`,
+      ["i32"],
+    )) as [Int32Array];
+    blocks.push(block);
+  }
 
   const hasGroups = A.length > 0 && spec.relations.length > 0;
   const [groupId, ...groupFlags] = hasGroups
@@ -111,6 +123,7 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     rule,
     kind,
     tk,
+    blocks,
     values,
     groups,
     groupId,

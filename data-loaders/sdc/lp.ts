@@ -141,7 +141,9 @@ export function requirementsFor(
 
 /** Smallest neighbourhood (LP variables) tried first around a cell. */
 const FIRST_NEIGHBOURHOOD = 200;
-/** Neighbourhood (LP variables) of the first pass, which proves requirements in bulk. */
+/** Largest block of `spec.lpBlocks` (LP variables) solved as one LP. */
+const MAX_BLOCK_VARIABLES = 40_000;
+/** Neighbourhood (LP variables) of the bulk pass, which proves requirements together. */
 const BLOCK = 2000;
 /** Rounds of joint proof per neighbourhood before its own cell's requirements are decided one by one. */
 const BATCH_ROUNDS = 4;
@@ -387,8 +389,9 @@ function neighbourhood(
  * unknowns are the suppressed cells of the graph (graph.ts); every other cell is published.
  *
  * Each requirement is proven on the LP of a neighbourhood of its cell (see NeighbourhoodLp: a
- * proof there is a proof for the whole table). A neighbourhood proves every open requirement of
- * the cells it holds, so one LP settles many; a requirement its neighbourhoods do not prove is
+ * proof there is a proof for the whole table): first the table's blocks along the hierarchy
+ * (`spec.lpBlocks`), then breadth-first neighbourhoods. A neighbourhood proves every open
+ * requirement of the cells it holds, so one LP settles many; a requirement still open is
  * retried on a neighbourhood centred on its own cell, growing fourfold up to
  * `rules.lpMaxVariables` variables. A requirement that fails on its whole connected part of the
  * table is exposed; one that fails on the largest neighbourhood short of that is reported as
@@ -489,15 +492,35 @@ export async function findExposures(
     return { lp, position };
   };
 
-  // 1. Blocks: large neighbourhoods prove most requirements together, a few LPs for hundreds.
-  const block = Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables);
+  // 1. The table's own blocks (spec.lpBlocks: e.g. the DeSO and RegSO of one kommun), pass by
+  // pass: each block's suppressed cells form one LP that proves most of its requirements at once.
   let visited = 0;
+  for (const [pass, blockOf] of graph.blocks.entries()) {
+    const members = new Map<number, number[]>();
+    for (let c = 0; c < graph.cells; c++)
+      if (graph.sup[c] && blockOf[c] > 0) {
+        const list = members.get(blockOf[c]);
+        if (list) list.push(c);
+        else members.set(blockOf[c], [c]);
+      }
+    for (const cells of members.values()) {
+      visited += cells.length;
+      report(`block pass ${pass + 1}`, visited);
+      // A block too large for one LP in reasonable time is left to the neighbourhoods.
+      if (cells.length * A.length > MAX_BLOCK_VARIABLES) continue;
+      if (cells.every((c) => (byCell.get(c) ?? []).every((r) => proven[r]))) continue;
+      solve(cells, []).lp.dispose();
+    }
+  }
+  // 2. Breadth-first neighbourhoods around what is left prove most of the rest together.
+  const block = Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables);
+  visited = 0;
   for (const [seed, own] of byCell) {
-    report("blocks", ++visited);
+    report("neighbourhoods", ++visited);
     if (own.every((r) => proven[r])) continue;
     solve(neighbourhood(graph, seed, block, A.length).cells, []).lp.dispose();
   }
-  // 2. What is left, one cell at a time: a neighbourhood around the cell, growing fourfold until
+  // 3. What is left, one cell at a time: a neighbourhood around the cell, growing fourfold until
   // it proves the cell's requirements, holds the cell's whole connected part, or reaches the limit.
   const first = Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables);
   visited = 0;

@@ -79,6 +79,14 @@ export interface TableSpec {
    * (e.g. persons 20–64); its suppression pattern is then made common to them (families.ts).
    */
   sharedDenominators?: boolean;
+  /**
+   * Blocks for the attacker's LP, in the order they are tried: each is SQL over the cell giving
+   * the key of the block it belongs to (NULL: not in this pass). All suppressed cells of one block
+   * (within one table) form one LP, with everything else fixed at its true value (lp.ts). Blocks
+   * that follow the hierarchy hold what a protection depends on, unlike breadth-first
+   * neighbourhoods in a graph where every cell has a dozen groups.
+   */
+  lpBlocks?: string[];
 }
 
 const R = RULE_NAMES;
@@ -240,6 +248,13 @@ export function indikatorerSpec(): TableSpec {
     quantities: { count: "taljare", numerator: "taljare", denominator: "namnare", money: "taljare" },
     countPersons: "antal",
     sharedDenominators: true,
+    // DeSO and RegSO of one kommun; then the kommuner of one län; then län and riket. Kommun codes
+    // begin with their län code, and DeSO and RegSO codes with their kommun code.
+    lpBlocks: [
+      "CASE WHEN niva IN ('deso', 'regso') THEN left(region, 4) END",
+      "CASE WHEN niva = 'kommun' THEN left(region, 2) END",
+      "CASE WHEN niva IN ('lan', 'riket') THEN 'riket' END",
+    ],
   };
 }
 

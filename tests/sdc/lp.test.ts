@@ -119,6 +119,17 @@ describe("findExposures on neighbourhoods", () => {
     expect(stats.lps).toBe(1);
   });
 
+  it("proves a whole block (spec.lpBlocks) with one LP, before any neighbourhood", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // Neighbourhoods of one variable prove nothing (above); one block holding the table proves both.
+    const blocked: TableSpec = { ...spec, lpBlocks: ["'hela tabellen'"] };
+    const { exposures, stats } = await findExposures(con, "t", blocked, resolveRules({}), {
+      neighbourhoods: { block: 1, first: 1 },
+    });
+    expect(exposures).toEqual([]);
+    expect(stats.lps).toBe(1);
+  });
+
   it("checks nothing with the LP switched off, and says so", async () => {
     const con = await table([1, 4]);
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
