@@ -37,7 +37,7 @@ export interface SdcGraph {
   kind: Uint8Array;
   /** The cell's table within the partition (cells of different tables share no group). */
   tk: Int32Array;
-  /** Per pass of `spec.lpBlocks`: the cell's block (1, 2, …; 0 = not in this pass). */
+  /** Per pass of `spec.lpBlocks`: the cell's block (1, 2, …; 0 = not in this pass); see loadBlocks. */
   blocks: Int32Array[];
   /** Per additive column of the spec: the cell's value, NaN for NULL. */
   values: Float64Array[];
@@ -67,16 +67,6 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     ["u8", "u8", "u8", "i32", ...A.map(() => "f64" as const)],
   )) as [Uint8Array, Uint8Array, Uint8Array, Int32Array, ...Float64Array[]];
   const cells = sup.length;
-  const blocks: Int32Array[] = [];
-  for (const expr of spec.lpBlocks ?? []) {
-    const [block] = (await queryTyped(
-      con,
-      `SELECT CASE WHEN b IS NULL THEN 0 ELSE dense_rank() OVER (ORDER BY tk, b) END::INTEGER
-       FROM (SELECT id, tk, (${expr}) AS b FROM ${prefix}_cells) ORDER BY id`,
-      ["i32"],
-    )) as [Int32Array];
-    blocks.push(block);
-  }
 
   const hasGroups = A.length > 0 && spec.relations.length > 0;
   const [groupId, ...groupFlags] = hasGroups
@@ -123,7 +113,7 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     rule,
     kind,
     tk,
-    blocks,
+    blocks: [],
     values,
     groups,
     groupId,
@@ -135,6 +125,25 @@ export async function loadGraph(con: Connection, prefix: string, spec: TableSpec
     cellStart,
     cellGroup,
   };
+}
+
+/** Reads the blocks of `spec.lpBlocks` into the graph (only the LP needs them). */
+export async function loadBlocks(
+  con: Connection,
+  prefix: string,
+  spec: TableSpec,
+  graph: SdcGraph,
+): Promise<void> {
+  graph.blocks = [];
+  for (const expr of spec.lpBlocks ?? []) {
+    const [block] = (await queryTyped(
+      con,
+      `SELECT CASE WHEN b IS NULL THEN 0 ELSE dense_rank() OVER (ORDER BY tk, b) END::INTEGER
+       FROM (SELECT id, tk, (${expr}) AS b FROM ${prefix}_cells) ORDER BY id`,
+      ["i32"],
+    )) as [Int32Array];
+    graph.blocks.push(block);
+  }
 }
 
 /** Suppresses a cell in memory (secondary, unless it already has a rule). */

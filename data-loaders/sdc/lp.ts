@@ -14,7 +14,7 @@ import loadHighs from "highs";
 import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
 import { quote } from "./cells.ts";
-import { KINDS, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
+import { KINDS, loadBlocks, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
 
@@ -446,6 +446,7 @@ export async function findExposures(
     return { exposures: [], stats };
   }
 
+  if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
   // Attackers know the sign of a quantity: values are non-negative when all in the table are.
   const negative = new Map<number, boolean[]>();
   for (let c = 0; c < graph.cells; c++)
