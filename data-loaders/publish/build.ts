@@ -83,6 +83,8 @@ export interface BuildOptions {
   diffThreshold?: number;
   threads?: number;
   memoryLimit?: string;
+  /** Years computed together (default BATCH_YEARS); fewer bound memory, more reopen shared years. */
+  batchYears?: number;
   /** Overrides of the disclosure rules (data-loaders/sdc/rules.ts), e.g. `{ lpMaxVariables: 0 }`. */
   sdcRules?: Record<string, number>;
   /** Compute the indicators area by area (one timed step each; slower, used by the bench). */
@@ -307,6 +309,13 @@ async function suppressionCounts(con: Connection, protectResult: unknown): Promi
   return counts;
 }
 
+/**
+ * Years computed together in step 4: their persons (and the earlier years their longitudinal
+ * indicators read) are in memory at once. Four years at scale 0.01 or two at scale 1 stay within a
+ * few GB; 26 years at once ran out of memory.
+ */
+const BATCH_YEARS = 4;
+
 /** Builds the publication; see the module comment. Throws UserError for invalid input. */
 export async function buildPublication(
   options: BuildOptions,
@@ -433,13 +442,19 @@ export async function buildPublication(
     con = await openDatabase({ threads: options.threads, memoryLimit: options.memoryLimit });
     const db = con;
 
-    // 4. Compute what is missing, then store it in the cache.
+    // 4. Compute what is missing, then store it in the cache — a few years at a time, so that
+    // memory stays bounded however many years are built (the persons of a batch and the years
+    // its longitudinal indicators read are opened together, then dropped).
     const computeYears = [
       ...new Set([...missingIndicators.keys(), ...missingAreas, ...missingSegregation]),
     ].sort((a, b) => a - b);
-    if (computeYears.length > 0) {
+    const batchYears = options.batchYears ?? BATCH_YEARS;
+    for (let first = 0; first < computeYears.length; first += batchYears) {
+      const batch = computeYears.slice(first, first + batchYears);
+      const inBatch = (y: number) => batch.includes(y);
+      if (computeYears.length > batchYears) progress(`years ${batch.join(", ")} …`);
       const openYears = [
-        ...new Set(computeYears.flatMap((y) => [y, y - 1, y - 5].filter((d) => yearSet.has(d)))),
+        ...new Set(batch.flatMap((y) => [y, y - 1, y - 5].filter((d) => yearSet.has(d)))),
       ].sort((a, b) => a - b);
       const emigrationYears = openYears.filter((y) => extract.get(y)?.utvandrade !== undefined);
       await timer.run("open extract", () => bound.openExtract(db, input, { years: openYears }));
@@ -454,9 +469,11 @@ export async function buildPublication(
         () => countRows(db, "omraden_raw"),
       );
 
-      const indicatorYears = [...missingIndicators.keys()].sort((a, b) => a - b);
+      const indicatorYears = [...missingIndicators.keys()].filter(inBatch).sort((a, b) => a - b);
       if (indicatorYears.length > 0) {
-        const needed = new Set([...missingIndicators.values()].flat().map((e) => e.id));
+        const needed = new Set(
+          indicatorYears.flatMap((y) => missingIndicators.get(y) ?? []).map((e) => e.id),
+        );
         // One call computes every frame once for all indicators; per area (bench) shows where time goes.
         const byArea = new Map<string, string[]>();
         for (const e of entries) {
@@ -485,19 +502,20 @@ export async function buildPublication(
           );
         }
       }
-      if (missingSegregation.length > 0) {
+      const segregationYears = missingSegregation.filter(inBatch);
+      if (segregationYears.length > 0) {
         await timer.run(
           "segregation",
-          () => bound.computeSegregation(db, { years: missingSegregation }),
+          () => bound.computeSegregation(db, { years: segregationYears }),
           () => countRows(db, "segregation_raw"),
         );
       }
       await timer.run("cache: store parts", async () => {
-        if (missingIndicators.size > 0) {
+        if (indicatorYears.length > 0) {
           // The cell key orders each part totally; a global sort first would cost more than it saves.
           const order = await totalOrder(db, "rdi_indikatorer_computed", INDICATOR_LAYOUT.sortKeys);
-          for (const [y, missing] of missingIndicators) {
-            for (const e of missing) {
+          for (const y of indicatorYears) {
+            for (const e of missingIndicators.get(y) ?? []) {
               const where = `indikator = ${sqlString(e.id)} AND ar = ${y}`;
               const part = cache.indicatorPart(e.id, y, indicatorKey(e.id, y));
               await writePart(db, "rdi_indikatorer_computed", where, part, order);
@@ -507,12 +525,12 @@ export async function buildPublication(
         }
         for (const t of AREA_TABLES) {
           const order = await totalOrder(db, t.raw, ["ar", "niva", "region"]);
-          for (const y of missingAreas)
+          for (const y of missingAreas.filter(inBatch))
             await writePart(db, t.raw, `ar = ${y}`, cache.areaPart(t.name, y, areaKey(y)), order);
         }
-        if (missingSegregation.length > 0) {
+        if (segregationYears.length > 0) {
           const order = await totalOrder(db, "segregation_raw", SEGREGATION_LAYOUT.sortKeys);
-          for (const y of missingSegregation) {
+          for (const y of segregationYears) {
             await writePart(
               db,
               "segregation_raw",
@@ -523,7 +541,7 @@ export async function buildPublication(
           }
         }
       });
-      // Persons are no longer needed: free their memory before disclosure control.
+      // Persons are no longer needed: free their memory before the next batch and disclosure control.
       for (const name of ["rdi_indikatorer_computed", "person_ar", "personer", "utvandrade"])
         await dropIfExists(db, name);
     }

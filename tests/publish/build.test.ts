@@ -188,6 +188,23 @@ describe("buildPublication with stand-in steps", () => {
     );
     expect(withoutBuildLog(await snapshot(again))).toEqual(withoutBuildLog(await snapshot(cold)));
 
+    // One year at a time: 2020 opens 2019 again (its longitudinal indicators read it); same bytes.
+    const batched = standInSteps();
+    const oneByOne = join(root, "one-by-one");
+    await buildPublication(
+      { input: extract, out: oneByOne, cacheDir: join(root, "cache-batched"), batchYears: 1 },
+      batched,
+    );
+    expect(batched.calls.filter((c) => c.step === "person frame").map((c) => c.years)).toEqual([
+      [2019],
+      [2019, 2020],
+    ]);
+    expect(batched.calls.filter((c) => c.step === "indicators").map((c) => c.years)).toEqual([
+      [2019],
+      [2020],
+    ]);
+    expect(withoutBuildLog(await snapshot(oneByOne))).toEqual(withoutBuildLog(await snapshot(cold)));
+
     // Incremental: 2019 first, then 2019–2020 on the same cache.
     const cache = join(root, "cache-inc");
     await buildPublication(
