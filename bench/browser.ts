@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { serveDirectory } from "../tests/e2e/server.ts";
+import { CHROMIUM_ARGS, serveDirectory } from "../tests/e2e/server.ts";
 
 export interface BrowserMetric {
   metric: string;
@@ -178,17 +178,7 @@ export async function runBrowserBench(options: BrowserBenchOptions): Promise<Bro
   const server = await serveDirectory(site);
   const browser = await chromium.launch({
     executablePath,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
+    args: CHROMIUM_ARGS,
   });
   const foreign: string[] = [];
   try {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StaticServer, serveDirectory } from "./server.ts";
+import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = process.env.RDI_E2E_DIST ?? path.join(ROOT, "dist");
@@ -112,15 +112,7 @@ beforeAll(async () => {
   server = await serveDirectory(DIST);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type StaticServer, serveDirectory } from "./server.ts";
+import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = process.env.RDI_DIST ? path.resolve(process.env.RDI_DIST) : path.join(ROOT, "dist");
@@ -64,15 +64,7 @@ beforeAll(async () => {
   server = await serveDirectory(DIST);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 

@@ -71,3 +71,20 @@ export async function serveDirectory(directory: string): Promise<StaticServer> {
       new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }
+
+/**
+ * Flags for Debian's Chromium in every browser test and the browser benchmark: headless, no
+ * background traffic of its own, and no host name resolves except localhost — even a request that
+ * escaped the tests' routing (e.g. from a worker) cannot reach another host.
+ */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];

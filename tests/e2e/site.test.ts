@@ -13,7 +13,7 @@ import { catalogueEntries } from "../../src/components/catalogue.ts";
 import { formatNumber } from "../../src/components/format.ts";
 import { BREAKDOWNS } from "../../src/components/indicators.ts";
 import { changeRows, comparisonText, type SiteReview } from "../../src/components/review.ts";
-import { type StaticServer, serveDirectory } from "./server.ts";
+import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 // The built site: dist/, or the folder RDI_SITE_OUTPUT names (as in observablehq.config.ts).
@@ -115,18 +115,7 @@ beforeAll(async () => {
   server = await serveDirectory(DIST);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      // Belt and braces: even a request that escaped routing (e.g. from a worker) cannot resolve a host.
-      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 
