@@ -37,6 +37,16 @@ function cheapestPublished(graph: SdcGraph, g: number, childrenOnly = false): nu
   return -1;
 }
 
+/** The cheapest published member of any group holding one of `cells`; -1 when there is none. */
+function cheapestAround(graph: SdcGraph, cells: number[]): number {
+  let pick = -1;
+  for (const g of groupsOf(graph, cells)) {
+    const c = cheapestPublished(graph, g);
+    if (c >= 0 && (pick < 0 || c < pick)) pick = c;
+  }
+  return pick;
+}
+
 /**
  * Runs the singleton rule to a fixed point, starting from the groups of `seed` (default: every
  * suppressed cell); returns the cells it suppressed.
@@ -188,11 +198,7 @@ export function suppressNeighbour(graph: SdcGraph, cell: number): number {
   let frontier = [cell];
   const seen = new Set<number>(frontier);
   for (let depth = 0; depth < 50 && frontier.length > 0; depth++) {
-    let pick = -1;
-    for (const g of groupsOf(graph, frontier)) {
-      const c = cheapestPublished(graph, g);
-      if (c >= 0 && (pick < 0 || c < pick)) pick = c;
-    }
+    const pick = cheapestAround(graph, frontier);
     if (pick >= 0) {
       suppress(graph, pick);
       return pick;
@@ -213,11 +219,7 @@ export function suppressNeighbour(graph: SdcGraph, cell: number): number {
 export function cheapestPartners(graph: SdcGraph, cells: number[]): number[] {
   const picks = new Set<number>();
   for (const cell of cells) {
-    let pick = -1;
-    for (const g of groupsOf(graph, [cell])) {
-      const c = cheapestPublished(graph, g);
-      if (c >= 0 && (pick < 0 || c < pick)) pick = c;
-    }
+    const pick = cheapestAround(graph, [cell]);
     if (pick >= 0) picks.add(pick);
   }
   return [...picks].sort((a, b) => a - b);
