@@ -12,6 +12,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Connection } from "../db.ts";
 import { queryRows, sqlString } from "../db.ts";
+import { SORT_KEY } from "../engine/compute.ts";
 
 /** Rows per Parquet row group: large enough for good compression, small enough for DuckDB-WASM range reads. */
 export const ROW_GROUP_SIZE = 100_000;
@@ -43,16 +44,8 @@ export const INTERNAL_COLUMNS = new Set([
 /** Columns that identify persons or households: a table holding one is never written. */
 export const FORBIDDEN_COLUMNS = new Set(["lopnr", "hushall_id", "fodelsear", "senaste_invandring"]);
 
-const BREAKDOWNS = [
-  "kon",
-  "alder",
-  "fodelseregion",
-  "vistelsetid",
-  "grund",
-  "utbildningsniva",
-  "bakgrund",
-  "omradestyp",
-];
+/** The breakdown columns of the indicator tables: the engine's cell key after indikator, ar, niva, region. */
+const BREAKDOWNS = SORT_KEY.slice(4);
 
 export const INDICATOR_LAYOUT: TableLayout = {
   columns: [
@@ -66,7 +59,7 @@ export const INDICATOR_LAYOUT: TableLayout = {
     { name: "varde", type: "DOUBLE" },
     { name: "status", type: "VARCHAR" },
   ],
-  sortKeys: ["indikator", "ar", "niva", "region", ...BREAKDOWNS],
+  sortKeys: [...SORT_KEY],
 };
 
 export const SEGREGATION_LAYOUT: TableLayout = {
