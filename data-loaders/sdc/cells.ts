@@ -96,16 +96,20 @@ export async function createCells(
   // (table keys, cell keys).
   const sortIsCode = spec.sort.join(",") === [...spec.tableKeys, ...spec.cellKeys].join(",");
   const tieBreak = sortIsCode ? "code" : spec.sort.map(quote).join(", ");
+  // The ranking sorts only the narrow (weak, cost, tie-break, code) rows and is joined back on the
+  // unique code: a window over the wide rows would carry every column through the sort (2.5 times
+  // slower on a year of the indicator table).
   await exec(
     con,
-    `CREATE OR REPLACE TEMP TABLE ${prefix}_cells AS
-     WITH coded AS (
+    `CREATE OR REPLACE TEMP TABLE ${prefix}_coded AS
        SELECT s.*, (t.code + 1)::BIGINT AS tk, (${code})::BIGINT AS code
-       FROM ${prefix}_ruled s JOIN ${prefix}_dict_tk t USING (${tableKeys}) ${joins})
-     SELECT row_number() OVER (ORDER BY weak, cost, ${tieBreak}) AS id, *,
-            ${options.suppressed ?? "rule IS NOT NULL"} AS sup
-     FROM coded;
-     DROP TABLE ${prefix}_ruled;`,
+       FROM ${prefix}_ruled s JOIN ${prefix}_dict_tk t USING (${tableKeys}) ${joins};
+     DROP TABLE ${prefix}_ruled;
+     CREATE OR REPLACE TEMP TABLE ${prefix}_cells AS
+     WITH ranked AS (SELECT code, row_number() OVER (ORDER BY weak, cost, ${tieBreak}) AS id FROM ${prefix}_coded)
+     SELECT r.id, c.*, ${options.suppressed ?? "rule IS NOT NULL"} AS sup
+     FROM ${prefix}_coded c JOIN ranked r USING (code);
+     DROP TABLE ${prefix}_coded;`,
   );
 }
 

@@ -416,12 +416,42 @@ export async function findExposures(
   if (A.length === 0) return { exposures: [], stats };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
 
+  const primaryCells = (visit: (c: number) => void) => {
+    for (let c = 0; c < graph.cells; c++) {
+      if (!graph.sup[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary) continue;
+      if (options.only && !options.only.has(c + 1)) continue;
+      visit(c);
+    }
+  };
+  if (rules.lpMaxVariables === 0) {
+    // Only counted: how many requirements a cell has depends on its kind, its rule and which
+    // columns it has, never on the values, so one call per combination suffices (building an
+    // object per requirement cost seconds per year).
+    const counts = new Map<number, number>();
+    primaryCells((c) => {
+      let mask = 0;
+      for (let i = 0; i < A.length; i++) if (!Number.isNaN(graph.values[i][c])) mask |= 1 << i;
+      const key = (graph.kind[c] * RULES.length + graph.rule[c]) * (1 << A.length) + mask;
+      let n = counts.get(key);
+      if (n === undefined) {
+        n = requirementsFor(spec, rules, {
+          id: c + 1,
+          kind: KINDS[graph.kind[c]],
+          rule: RULES[graph.rule[c]],
+          value: (column) => (mask & (1 << A.indexOf(column)) ? 0 : null),
+        }).length;
+        counts.set(key, n);
+      }
+      stats.requirements += n;
+    });
+    stats.unchecked = stats.requirements;
+    return { exposures: [], stats };
+  }
+
   // Requirements of the primary-suppressed cells, in cell order.
   const requirements: Requirement[] = [];
   const byCell = new Map<number, number[]>();
-  for (let c = 0; c < graph.cells; c++) {
-    if (!graph.sup[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary) continue;
-    if (options.only && !options.only.has(c + 1)) continue;
+  primaryCells((c) => {
     const value = (column: string) => {
       const i = A.indexOf(column);
       return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
@@ -432,19 +462,15 @@ export async function findExposures(
       rule: RULES[graph.rule[c]],
       value,
     });
-    if (found.length === 0) continue;
+    if (found.length === 0) return;
     byCell.set(
       c,
       found.map((_, k) => requirements.length + k),
     );
     requirements.push(...found);
-  }
+  });
   stats.requirements = requirements.length;
   if (requirements.length === 0) return { exposures: [], stats };
-  if (rules.lpMaxVariables === 0) {
-    stats.unchecked = requirements.length;
-    return { exposures: [], stats };
-  }
 
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
   // Attackers know the sign of a quantity: values are non-negative when all in the table are.

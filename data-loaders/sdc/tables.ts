@@ -3,6 +3,7 @@
  * secondary.ts, lp.ts) knows nothing about indicators or areas: everything table-specific —
  * keys, published columns, additive relations, the kind of each cell — is declared here.
  */
+import { SORT_KEY } from "../engine/compute.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 
 /**
@@ -178,16 +179,8 @@ export const BREAKDOWN_RELATIONS: Relation[] = [
   { name: "omradestyp", kind: "ge", child: "c.omradestyp <> 'totalt'", parent: { omradestyp: "'totalt'" } },
 ];
 
-const INDIKATOR_BREAKDOWNS = [
-  "kon",
-  "alder",
-  "fodelseregion",
-  "vistelsetid",
-  "grund",
-  "utbildningsniva",
-  "bakgrund",
-  "omradestyp",
-];
+/** The breakdown columns of the indicator table, in the engine's sort order (after indikator, ar, niva, region). */
+const INDIKATOR_BREAKDOWNS = SORT_KEY.slice(SORT_KEY.indexOf("region") + 1);
 
 /** The indicator values: one row per indicator, year, region and breakdown cell. */
 export function indikatorerSpec(): TableSpec {
@@ -221,7 +214,7 @@ export function indikatorerSpec(): TableSpec {
       "bidragsgivare",
       "storsta_bidrag",
     ],
-    sort: ["indikator", "ar", "niva", "region", ...INDIKATOR_BREAKDOWNS],
+    sort: [...SORT_KEY],
     partition: "ar",
     tableKeys: ["indikator", "ar"],
     cellKeys: ["niva", "region", ...INDIKATOR_BREAKDOWNS],

@@ -3,6 +3,11 @@
 export type Lang = "sv" | "en";
 export type Labels = Record<string, Record<Lang, string>>;
 
+/** The label of a code in a table of labels; the code itself when it has none. */
+export function label(labels: Labels, code: unknown, lang: Lang = "sv"): string {
+  return labels[String(code)]?.[lang] ?? String(code);
+}
+
 export const FODELSEREGION: Labels = {
   totalt: { sv: "Samtliga", en: "All" },
   sverige: { sv: "Född i Sverige", en: "Born in Sweden" },
@@ -17,11 +22,6 @@ export const KON: Labels = {
   1: { sv: "Män", en: "Men" },
   2: { sv: "Kvinnor", en: "Women" },
 };
-
-/** The label of a code in a table of labels; the code itself when it has none. */
-export function label(labels: Labels, code: unknown, lang: Lang = "sv"): string {
-  return labels[String(code)]?.[lang] ?? String(code);
-}
 
 export const VISTELSETID: Labels = {
   totalt: { sv: "Samtliga utrikes födda", en: "All foreign-born" },
@@ -64,28 +64,30 @@ export const UTBILDNINGSNIVA: Labels = {
   saknas: { sv: "Uppgift saknas", en: "Not known" },
 };
 
-/** Names of the breakdown columns of the indikatorer/ tables. */
-export const BREAKDOWN_NAMES: Labels = {
-  kon: { sv: "Kön", en: "Sex" },
-  alder: { sv: "Ålder", en: "Age" },
-  fodelseregion: { sv: "Födelseregion", en: "Region of birth" },
-  vistelsetid: { sv: "Vistelsetid", en: "Years in Sweden" },
-  grund: { sv: "Grund för bosättning", en: "Grounds for settlement" },
-  utbildningsniva: { sv: "Utbildningsnivå", en: "Level of education" },
-  bakgrund: { sv: "Bakgrund", en: "Background" },
-  omradestyp: { sv: "Områdestyp", en: "Area type" },
+/**
+ * The breakdown columns of the indikatorer/ tables: each column's name and the labels of its codes
+ * (ålder has none: its codes are the bands themselves).
+ */
+const BREAKDOWN_COLUMNS: Record<string, { name: Record<Lang, string>; codes?: Labels }> = {
+  kon: { name: { sv: "Kön", en: "Sex" }, codes: KON },
+  alder: { name: { sv: "Ålder", en: "Age" } },
+  fodelseregion: { name: { sv: "Födelseregion", en: "Region of birth" }, codes: FODELSEREGION },
+  vistelsetid: { name: { sv: "Vistelsetid", en: "Years in Sweden" }, codes: VISTELSETID },
+  grund: { name: { sv: "Grund för bosättning", en: "Grounds for settlement" }, codes: GRUND },
+  utbildningsniva: { name: { sv: "Utbildningsnivå", en: "Level of education" }, codes: UTBILDNINGSNIVA },
+  bakgrund: { name: { sv: "Bakgrund", en: "Background" }, codes: BAKGRUND },
+  omradestyp: { name: { sv: "Områdestyp", en: "Area type" }, codes: OMRADESTYP },
 };
 
-/** The code labels of each breakdown column (ålder codes are the bands themselves). */
-export const BREAKDOWN_CODES: Record<string, Labels> = {
-  kon: KON,
-  fodelseregion: FODELSEREGION,
-  vistelsetid: VISTELSETID,
-  grund: GRUND,
-  utbildningsniva: UTBILDNINGSNIVA,
-  bakgrund: BAKGRUND,
-  omradestyp: OMRADESTYP,
-};
+/** Names of the breakdown columns of the indikatorer/ tables. */
+export const BREAKDOWN_NAMES: Labels = Object.fromEntries(
+  Object.entries(BREAKDOWN_COLUMNS).map(([column, { name }]) => [column, name]),
+);
+
+/** The code labels of each breakdown column that has them (every one but ålder). */
+export const BREAKDOWN_CODES: Record<string, Labels> = Object.fromEntries(
+  Object.entries(BREAKDOWN_COLUMNS).flatMap(([column, { codes }]) => (codes ? [[column, codes]] : [])),
+);
 
 /** Geographic levels of the publication. */
 export const NIVA: Labels = {

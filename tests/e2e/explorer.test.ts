@@ -7,16 +7,15 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
+import { type BrowserSession, startBrowserSession } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = process.env.RDI_E2E_DIST ?? path.join(ROOT, "dist");
 const PUBLICATION = path.join(DIST, "data", "publikation");
 const DOWNLOADS = path.join(ROOT, "test-results", "explorer-downloads");
 const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
-const CHROMIUM = "/usr/bin/chromium";
 const BUILT = existsSync(path.join(DIST, "indikatorer.html"));
 // The years of the publication: the test chooses among them.
 const YEARS: number[] = BUILT
@@ -28,9 +27,7 @@ const LAST = YEARS[YEARS.length - 1];
 const RANGE_FROM = YEARS.length >= 3 ? YEARS[1] : FIRST;
 const RANGE_TO = YEARS.length >= 3 ? YEARS[YEARS.length - 2] : LAST;
 
-let browser: Browser;
-let server: StaticServer;
-const contexts: BrowserContext[] = [];
+let session: BrowserSession;
 
 interface Visit {
   page: Page;
@@ -38,28 +35,18 @@ interface Visit {
   errors: string[];
 }
 
-function isLocal(url: string): boolean {
-  if (url.startsWith("blob:") || url.startsWith("data:")) return true;
-  const { hostname } = new URL(url);
-  return hostname === "127.0.0.1" || hostname === "localhost";
-}
-
 async function visit(urlPath: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  contexts.push(context);
-  const visit: Omit<Visit, "page"> = { foreign: [], errors: [] };
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (isLocal(url)) return route.continue();
-    visit.foreign.push(url);
-    return route.abort("blockedbyclient");
+  const { context, foreign } = await session.newGuardedContext({
+    viewport: { width: 1200, height: 900 },
+    acceptDownloads: true,
   });
+  const errors: string[] = [];
   const page = await context.newPage();
   page.on("console", (message) => {
-    if (message.type() === "error") visit.errors.push(message.text());
+    if (message.type() === "error") errors.push(message.text());
   });
-  page.on("pageerror", (error) => visit.errors.push(error.message));
-  await page.goto(new URL(urlPath, server.url).href, { waitUntil: "load" });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(new URL(urlPath, session.baseUrl).href, { waitUntil: "load" });
   await page.waitForFunction(
     () => (document.querySelector(".explorer") as HTMLElement | null)?.dataset.state,
     null,
@@ -67,7 +54,7 @@ async function visit(urlPath: string): Promise<Visit> {
       timeout: 60_000,
     },
   );
-  return { page, ...visit };
+  return { page, foreign, errors };
 }
 
 /** The explorer's rendered state (the query string it drew) and its render count. */
@@ -106,21 +93,12 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
 
 beforeAll(async () => {
   if (!BUILT) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(DOWNLOADS, { recursive: true });
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await serveDirectory(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  session = await startBrowserSession(DIST);
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session?.close());
 
 describe.skipIf(!BUILT)("indicator explorer", () => {
   it("restores a selection from the URL and draws chart, map and table", async () => {

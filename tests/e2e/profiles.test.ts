@@ -3,22 +3,15 @@
 // publication, with no request to another host and no console or page error.
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
+import { type BrowserSession, startBrowserSession } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = process.env.RDI_DIST ? path.resolve(process.env.RDI_DIST) : path.join(ROOT, "dist");
 const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
 
-let browser: Browser;
-let server: StaticServer;
-
-function isLocal(url: string): boolean {
-  if (url.startsWith("blob:") || url.startsWith("data:")) return true;
-  const { hostname } = new URL(url);
-  return hostname === "127.0.0.1" || hostname === "localhost";
-}
+let session: BrowserSession;
 
 interface Visit {
   page: Page;
@@ -27,21 +20,14 @@ interface Visit {
 }
 
 async function visit(urlPath: string): Promise<Visit> {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const foreign: string[] = [];
+  const { context, foreign } = await session.newGuardedContext({ viewport: { width: 1200, height: 900 } });
   const errors: string[] = [];
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (isLocal(url)) return route.continue();
-    foreign.push(url);
-    return route.abort("blockedbyclient");
-  });
   const page = await context.newPage();
   page.on("console", (message) => {
     if (message.type() === "error") errors.push(message.text());
   });
   page.on("pageerror", (error) => errors.push(error.message));
-  await page.goto(new URL(urlPath, server.url).href, { waitUntil: "load" });
+  await page.goto(new URL(urlPath, session.baseUrl).href, { waitUntil: "load" });
   await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, {
     timeout: 60_000,
   });
@@ -61,17 +47,10 @@ async function expectClean({ page, foreign, errors }: Visit): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await serveDirectory(DIST);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_ARGS,
-  });
+  session = await startBrowserSession(DIST);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session?.close());
 
 describe.each([
   { lang: "sv", list: "kommuner/", profile: "kommuner/0180", name: "Stockholm" },

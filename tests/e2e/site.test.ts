@@ -7,19 +7,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalogueEntries } from "../../src/components/catalogue.ts";
 import { formatNumber } from "../../src/components/format.ts";
 import { BREAKDOWNS } from "../../src/components/indicators.ts";
 import { changeRows, comparisonText, type SiteReview } from "../../src/components/review.ts";
-import { CHROMIUM_ARGS, type StaticServer, serveDirectory } from "./server.ts";
+import { type BrowserSession, isLocal, startBrowserSession } from "./server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 // The built site: dist/, or the folder RDI_SITE_OUTPUT names (as in observablehq.config.ts).
 const DIST = path.resolve(ROOT, process.env.RDI_SITE_OUTPUT || "dist");
 const SCREENSHOTS = path.join(ROOT, "test-results", "screenshots");
-const CHROMIUM = "/usr/bin/chromium";
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /** The part of axe-core's API the test uses (the script is injected into the page). */
@@ -66,27 +65,13 @@ interface Visit {
   pageErrors: string[];
 }
 
-let browser: Browser;
-let server: StaticServer;
-const contexts: BrowserContext[] = [];
-
-function isLocal(url: string): boolean {
-  if (url.startsWith("blob:") || url.startsWith("data:")) return true;
-  const { hostname } = new URL(url);
-  return hostname === "127.0.0.1" || hostname === "localhost";
-}
+let session: BrowserSession;
 
 /** Opens a page with every non-local request aborted and recorded, and waits until Framework has rendered it. */
 async function visit(urlPath: string, viewport = { width: 1200, height: 900 }): Promise<Visit> {
-  const context = await browser.newContext({ viewport, locale: "sv-SE" });
-  contexts.push(context);
-  const result: Omit<Visit, "page"> = { foreignRequests: [], consoleErrors: [], pageErrors: [] };
-  await context.route("**/*", (route) => {
-    const url = route.request().url();
-    if (isLocal(url)) return route.continue();
-    result.foreignRequests.push(url);
-    return route.abort("blockedbyclient");
-  });
+  const { context, foreign } = await session.newGuardedContext({ viewport, locale: "sv-SE" });
+  const result: Omit<Visit, "page"> = { foreignRequests: foreign, consoleErrors: [], pageErrors: [] };
+  // Also records a non-local request that did not pass through the route (the guard aborts the rest).
   context.on("request", (request) => {
     if (!isLocal(request.url()) && !result.foreignRequests.includes(request.url())) {
       result.foreignRequests.push(request.url());
@@ -97,7 +82,7 @@ async function visit(urlPath: string, viewport = { width: 1200, height: 900 }): 
     if (message.type() === "error") result.consoleErrors.push(message.text());
   });
   page.on("pageerror", (error) => result.pageErrors.push(error.message));
-  await page.goto(new URL(urlPath, server.url).href, { waitUntil: "load" });
+  await page.goto(new URL(urlPath, session.baseUrl).href, { waitUntil: "load" });
   await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, null, {
     timeout: 60_000,
   });
@@ -110,20 +95,11 @@ function screenshotName(htmlFile: string): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(SCREENSHOTS, { recursive: true });
-  server = await serveDirectory(DIST);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
+  session = await startBrowserSession(DIST);
 });
 
-afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => session?.close());
 
 describe("the built site", () => {
   it("exists and has the Swedish and English start pages", () => {

@@ -1,6 +1,8 @@
 // Segregation measures beside their expected value under random allocation (`<matt>_slump` rows of
 // segregation/<niva>.parquet, docs/segregation.md). Pure functions, tested in tests/src/components/.
 
+import type { Labels } from "../labels.js";
+
 /** A row of a published segregation table (publicering.md). */
 export interface SegregationRow {
   ar: number;
@@ -14,16 +16,8 @@ export interface SegregationRow {
   status: string | null;
 }
 
-export interface PairedMeasure {
-  ar: number;
-  niva?: string;
-  region: string;
-  enhet: string;
-  indelning: string;
-  grupp: string;
-  matt: string;
-  varde: number | null;
-  status: string | null;
+/** An observed measure with its expectation under random allocation. */
+export interface PairedMeasure extends SegregationRow {
   /** Expected value under random allocation; null when missing, undefined or suppressed. */
   slump: number | null;
   slumpStatus: string | null;
@@ -37,6 +31,12 @@ export interface PairedMeasure {
 export const NOISE_SHARE = 0.5;
 
 export const SLUMP_SUFFIX = "_slump";
+
+/** The columns of a segregation row, in the table's order, without any other property of `row`. */
+function segregationRow(row: SegregationRow): SegregationRow {
+  const { ar, niva, region, enhet, indelning, grupp, matt, varde, status } = row;
+  return { ar, niva, region, enhet, indelning, grupp, matt, varde, status };
+}
 
 function key(row: SegregationRow, matt: string): string {
   return [row.ar, row.niva ?? "", row.region, row.enhet, row.indelning, row.grupp, matt].join("|");
@@ -62,21 +62,18 @@ export function pairWithRandom(rows: readonly SegregationRow[]): PairedMeasure[]
       const mostlyNoise =
         observed != null && slump != null && observed > 0 && slump / observed >= NOISE_SHARE;
       return {
-        ar: row.ar,
-        niva: row.niva,
-        region: row.region,
-        enhet: row.enhet,
-        indelning: row.indelning,
-        grupp: row.grupp,
-        matt: row.matt,
-        varde: row.varde,
-        status: row.status,
+        ...segregationRow(row),
         slump,
         slumpStatus: expected ? expected.status : null,
         overSlump,
         mostlyNoise,
       };
     });
+}
+
+/** Orders by region code (code-unit order, as `<` compares strings). */
+function byRegion(a: { region: string }, b: { region: string }): number {
+  return a.region < b.region ? -1 : a.region > b.region ? 1 : 0;
 }
 
 /**
@@ -88,13 +85,8 @@ export function rankRegions<T extends { region: string; varde: number | null; st
 ): (T & { rang: number | null })[] {
   const withValue = rows
     .filter((row) => row.status == null && row.varde != null)
-    .sort(
-      (a, b) =>
-        (b.varde as number) - (a.varde as number) || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0),
-    );
-  const without = rows
-    .filter((row) => !(row.status == null && row.varde != null))
-    .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    .sort((a, b) => (b.varde as number) - (a.varde as number) || byRegion(a, b));
+  const without = rows.filter((row) => !(row.status == null && row.varde != null)).sort(byRegion);
   let rank = 0;
   let previous: number | null = null;
   const ranked = withValue.map((row, i) => {
@@ -106,7 +98,7 @@ export function rankRegions<T extends { region: string; varde: number | null; st
 }
 
 /** Labels of the measures and groupings in both languages. */
-export const MATT_LABELS: Record<string, { sv: string; en: string }> = {
+export const MATT_LABELS: Labels = {
   D: { sv: "Segregationsindex D (olikhetsindex)", en: "Dissimilarity index D" },
   isolering: { sv: "Isoleringsindex", en: "Isolation index" },
   H: { sv: "Theils informationsindex H", en: "Theil's information index H" },
@@ -116,7 +108,7 @@ export const MATT_LABELS: Record<string, { sv: string; en: string }> = {
   M_inom_kommun: { sv: "Inom kommuner", en: "Within kommuner" },
 };
 
-export const INDELNING_LABELS: Record<string, { sv: string; en: string }> = {
+export const INDELNING_LABELS: Labels = {
   utrikes_fodd: { sv: "Utrikes födda mot övriga", en: "Foreign-born vs the rest" },
   fodelseregion: { sv: "Födelseregion", en: "Region of birth" },
   bakgrund: { sv: "Utländsk bakgrund mot övriga", en: "Foreign background vs the rest" },
@@ -126,14 +118,14 @@ export const INDELNING_LABELS: Record<string, { sv: string; en: string }> = {
   utbildningsniva: { sv: "Utbildningsnivå", en: "Level of education" },
 };
 
-export const GRUPP_LABELS: Record<string, { sv: string; en: string }> = {
+export const GRUPP_LABELS: Labels = {
   utrikes: { sv: "utrikes födda", en: "foreign-born" },
   alla: { sv: "alla grupper", en: "all groups" },
   "1": { sv: "kvintil 1 (lägst)", en: "quintile 1 (lowest)" },
   "5": { sv: "kvintil 5 (högst)", en: "quintile 5 (highest)" },
 };
 
-export const ENHET_LABELS: Record<string, { sv: string; en: string }> = {
+export const ENHET_LABELS: Labels = {
   regso: { sv: "RegSO", en: "RegSO" },
   deso: { sv: "DeSO", en: "DeSO" },
 };
