@@ -14,6 +14,7 @@ import {
   partitionFilter,
   partitions,
   quote,
+  sortOrder,
   tableColumns,
 } from "./cells.ts";
 import { createFamilies, createFamilyTable, familySpec, withFamilyPattern } from "./families.ts";
@@ -259,11 +260,10 @@ async function protectTable(
     const [{ n }] = await queryRows<{ n: number }>(con, `SELECT count(*)::INTEGER AS n FROM ${prefix}_cells`);
     report.cells += n;
     const target = first ? `CREATE OR REPLACE TABLE ${spec.pub} AS` : `INSERT INTO ${spec.pub}`;
-    // The packed code orders a partition's cells as the sort keys do when those are the table and
-    // cell keys (cells.ts), and one integer sorts much faster than a dozen text columns.
-    const sortIsCode = spec.sort.join(",") === [...spec.tableKeys, ...spec.cellKeys].join(",");
-    const order = sortIsCode ? "code" : spec.sort.map(quote).join(", ");
-    await exec(con, `${target} SELECT ${publishedSelect(spec)} FROM ${prefix}_cells ORDER BY ${order}`);
+    await exec(
+      con,
+      `${target} SELECT ${publishedSelect(spec)} FROM ${prefix}_cells ORDER BY ${sortOrder(spec)}`,
+    );
     first = false;
     written++;
     if (part !== null) progress(`disclosure control: ${spec.name} ${spec.partition} ${part}: ${n} cells`);
