@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { CHROMIUM_ARGS, serveDirectory } from "../tests/e2e/server.ts";
+import { CHROMIUM_ARGS, isLocal, serveDirectory } from "../tests/e2e/server.ts";
 
 export interface BrowserMetric {
   metric: string;
@@ -43,12 +43,6 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) throw new Error("quantile of no values");
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
-
-function isLocal(url: string): boolean {
-  if (url.startsWith("blob:") || url.startsWith("data:")) return true;
-  const { hostname } = new URL(url);
-  return hostname === "127.0.0.1" || hostname === "localhost";
 }
 
 /** A fresh context (empty cache) that blocks and records every request to another host. */
