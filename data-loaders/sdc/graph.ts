@@ -12,6 +12,7 @@ import { exec, queryTyped } from "../db.ts";
 import { quote } from "./cells.ts";
 import { RULE_NAMES } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
+import type { WitnessUnits } from "./witness.ts";
 
 /** Rule names by code; code 0 is "no rule". */
 export const RULES: readonly (string | null)[] = [null, ...Object.values(RULE_NAMES)];
@@ -39,6 +40,8 @@ export interface SdcGraph {
   tk: Int32Array;
   /** Per pass of `spec.lpBlocks`: the cell's block (1, 2, …; 0 = not in this pass); see loadBlocks. */
   blocks: Int32Array[];
+  /** Units for witness tables (witness.ts), read when first needed. */
+  units?: WitnessUnits;
   /** Per additive column of the spec: the cell's value, NaN for NULL. */
   values: Float64Array[];
   groups: number;

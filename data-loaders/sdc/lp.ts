@@ -17,6 +17,7 @@ import { quote } from "./cells.ts";
 import { KINDS, loadBlocks, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
+import { loadUnits, proveByWitnesses } from "./witness.ts";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 let highsPromise: Promise<Highs> | undefined;
@@ -59,8 +60,10 @@ export interface LpStats {
   requirements: number;
   /** LPs solved (a requirement may need several as its neighbourhood widens). */
   lps: number;
-  /** Requirements not checked because the LP is switched off (`rules.lpMaxVariables` = 0). */
+  /** Requirements left unproven because the LP is switched off (`rules.lpMaxVariables` = 0). */
   unchecked: number;
+  /** Requirements proven by a witness table without an LP (witness.ts). */
+  witnessed: number;
 }
 
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
@@ -411,7 +414,7 @@ export async function findExposures(
     onProgress?: (message: string) => void;
   } = {},
 ): Promise<{ exposures: Exposure[]; stats: LpStats }> {
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0 };
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0 };
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
@@ -423,12 +426,29 @@ export async function findExposures(
       visit(c);
     }
   };
-  if (rules.lpMaxVariables === 0) {
-    // Only counted: how many requirements a cell has depends on its kind, its rule and which
-    // columns it has, never on the values, so one call per combination suffices (building an
-    // object per requirement cost seconds per year).
-    const counts = new Map<number, number>();
-    primaryCells((c) => {
+  // Attackers know the sign of a quantity: values are non-negative when all in the table are.
+  const negative = new Map<number, boolean[]>();
+  for (let c = 0; c < graph.cells; c++)
+    for (let col = 0; col < A.length; col++)
+      if (graph.values[col][c] < 0) {
+        const flags = negative.get(graph.tk[c]) ?? A.map(() => false);
+        flags[col] = true;
+        negative.set(graph.tk[c], flags);
+      }
+  const nonNegative = (cell: number, col: number) => !negative.get(graph.tk[cell])?.[col];
+  if (spec.witnessUnits) graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
+  const units = graph.units;
+  const lpOff = rules.lpMaxVariables === 0;
+
+  // Requirements of the primary-suppressed cells, in cell order. With the LP off only those that
+  // a witness table may prove (cells of a unit) are built; the others are only counted: how many
+  // a cell has depends on its kind, its rule and which columns it has, never on the values, so
+  // one call per combination suffices (building an object per requirement costs seconds a year).
+  const requirements: Requirement[] = [];
+  const byCell = new Map<number, number[]>();
+  const counts = new Map<number, number>();
+  primaryCells((c) => {
+    if (lpOff && !units?.unitOf[c]) {
       let mask = 0;
       for (let i = 0; i < A.length; i++) if (!Number.isNaN(graph.values[i][c])) mask |= 1 << i;
       const key = (graph.kind[c] * RULES.length + graph.rule[c]) * (1 << A.length) + mask;
@@ -443,15 +463,8 @@ export async function findExposures(
         counts.set(key, n);
       }
       stats.requirements += n;
-    });
-    stats.unchecked = stats.requirements;
-    return { exposures: [], stats };
-  }
-
-  // Requirements of the primary-suppressed cells, in cell order.
-  const requirements: Requirement[] = [];
-  const byCell = new Map<number, number[]>();
-  primaryCells((c) => {
+      return;
+    }
     const value = (column: string) => {
       const i = A.indexOf(column);
       return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
@@ -469,23 +482,19 @@ export async function findExposures(
     );
     requirements.push(...found);
   });
-  stats.requirements = requirements.length;
-  if (requirements.length === 0) return { exposures: [], stats };
-
+  stats.requirements += requirements.length;
+  const proven = new Uint8Array(requirements.length);
+  // 0. Witness tables built by moving whole small areas (witness.ts): no LP needed.
+  if (units)
+    stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+  if (lpOff) {
+    stats.unchecked = stats.requirements - stats.witnessed;
+    return { exposures: [], stats };
+  }
+  if (requirements.every((_, r) => proven[r])) return { exposures: [], stats };
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
-  // Attackers know the sign of a quantity: values are non-negative when all in the table are.
-  const negative = new Map<number, boolean[]>();
-  for (let c = 0; c < graph.cells; c++)
-    for (let col = 0; col < A.length; col++)
-      if (graph.values[col][c] < 0) {
-        const flags = negative.get(graph.tk[c]) ?? A.map(() => false);
-        flags[col] = true;
-        negative.set(graph.tk[c], flags);
-      }
-  const nonNegative = (cell: number, col: number) => !negative.get(graph.tk[cell])?.[col];
 
   const solver = await highs();
-  const proven = new Uint8Array(requirements.length);
   const exposures: Exposure[] = [];
   const started = performance.now();
   let reported = started;

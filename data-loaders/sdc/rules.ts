@@ -24,7 +24,7 @@ export interface SdcRules {
   /**
    * Largest neighbourhood (LP variables) on which the attacker's LP proves one requirement; a
    * requirement not provable within it counts as exposed (docs/disclosure-control.md, "Limits").
-   * 0 turns the LP off: the singleton and room rules alone protect, reported as not LP-checked.
+   * 0 turns the LP off: the singleton and room rules alone protect, reported as not checked (except what witness tables prove, witness.ts).
    */
   lpMaxVariables: number;
 }

@@ -88,6 +88,13 @@ export interface TableSpec {
    * neighbourhoods in a graph where every cell has a dozen groups.
    */
   lpBlocks?: string[];
+  /**
+   * Units for witness tables without an LP (witness.ts): SQL over a cell giving the unit it
+   * belongs to (all breakdown cells of one small area; NULL: none), the unit's parent unit (NULL:
+   * none; only units with a parent move), the pool of units that may exchange persons, and the
+   * cell's slice within its unit (the breakdown keys).
+   */
+  witnessUnits?: { unit: string; parent: string; pool: string; slice: string };
 }
 
 const R = RULE_NAMES;
@@ -248,6 +255,13 @@ export function indikatorerSpec(): TableSpec {
       "CASE WHEN niva = 'kommun' THEN left(region, 2) END",
       "CASE WHEN niva IN ('lan', 'riket') THEN 'riket' END",
     ],
+    // A DeSO moves with all its breakdowns, within its kommun; its RegSO moves along.
+    witnessUnits: {
+      unit: "CASE WHEN niva IN ('deso', 'regso') AND omradestyp = 'totalt' THEN region END",
+      parent: "CASE WHEN niva = 'deso' THEN (SELECT d.regso FROM ref_deso d WHERE d.deso = region) END",
+      pool: "CASE WHEN niva IN ('deso', 'regso') THEN left(region, 4) END",
+      slice: `concat_ws('|', ${INDIKATOR_BREAKDOWNS.map((k) => `"${k}"`).join(", ")})`,
+    },
   };
 }
 

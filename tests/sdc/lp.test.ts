@@ -134,6 +134,6 @@ describe("findExposures on neighbourhoods", () => {
     const con = await table([1, 4]);
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2 });
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0 });
   });
 });

@@ -1,0 +1,191 @@
+/**
+ * Witness tables without an LP (data-loaders/sdc/witness.ts), on a hand-built kommun K with two
+ * RegSO: R1 holds DeSO D1 and D2, R2 holds D3. Counts by kön (t = totalt, 1, 2):
+ *
+ *          t   1   2
+ *     D1   3   2   1        R1 = D1 + D2   7   4   3
+ *     D2   4   2   2        R2 = D3        6   3   3
+ *     D3   6   3   3        K  = R1 + R2  13   7   6   (published)
+ *
+ * Every count of 1–4 fails the count rule and must be able to reach 5 in the attacker's eyes.
+ */
+import { describe, expect, it } from "vitest";
+import type { Connection } from "../../data-loaders/db.ts";
+import { exec, openDatabase } from "../../data-loaders/db.ts";
+import { loadGraph } from "../../data-loaders/sdc/graph.ts";
+import { findExposures, type Requirement } from "../../data-loaders/sdc/lp.ts";
+import { resolveRules } from "../../data-loaders/sdc/rules.ts";
+import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
+import { loadUnits, proveByWitnesses } from "../../data-loaders/sdc/witness.ts";
+
+const spec: TableSpec = {
+  name: "test",
+  raw: "test_raw",
+  pub: "test_pub",
+  columns: ["ar", "niva", "region", "kon", "antal", "status"],
+  requiredRaw: ["ar", "niva", "region", "kon", "antal"],
+  sort: ["ar", "niva", "region", "kon"],
+  tableKeys: ["ar"],
+  cellKeys: ["niva", "region", "kon"],
+  hide: ["antal"],
+  additive: ["antal"],
+  relations: [{ name: "margin", kind: "eq", child: "true", parent: {} }],
+  kind: "'count'",
+  cost: "antal",
+  weak: "false",
+  primary: () => "NULL",
+  quantities: { count: "antal" },
+  witnessUnits: {
+    unit: "CASE WHEN niva IN ('deso', 'regso') THEN region END",
+    parent: "CASE WHEN niva = 'deso' THEN up END",
+    pool: "CASE WHEN niva IN ('deso', 'regso') THEN 'K' END",
+    slice: "kon",
+  },
+};
+
+const AREAS: [string, string, string | null, [number, number, number]][] = [
+  ["deso", "D1", "R1", [3, 2, 1]],
+  ["deso", "D2", "R1", [4, 2, 2]],
+  ["deso", "D3", "R2", [6, 3, 3]],
+  ["regso", "R1", null, [7, 4, 3]],
+  ["regso", "R2", null, [6, 3, 3]],
+  ["kommun", "K", null, [13, 7, 6]],
+];
+const SLICES = ["t", "1", "2"];
+
+/**
+ * Builds the working tables; `published` areas keep their cells, the others are suppressed.
+ * `broken` areas have a kön relation that does not hold in the data (totalt one more than 1 + 2),
+ * so it is not among the attacker's equations there.
+ */
+async function kommun(options: {
+  published: string[];
+  values?: Record<string, [number, number, number]>;
+  broken?: string[];
+}) {
+  const con = await openDatabase({ threads: 1 });
+  const id = (region: string, slice: number) => AREAS.findIndex((a) => a[1] === region) * 3 + slice + 1;
+  const cells = AREAS.flatMap(([niva, region, up, values]) =>
+    SLICES.map((kon, s) => {
+      const v = (options.values?.[region] ?? values)[s];
+      const sup = !options.published.includes(region);
+      const rule = sup && v > 0 && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
+      return `(${id(region, s)}, 1, 2022, '${niva}', '${region}', ${up ? `'${up}'` : "NULL"}, '${kon}', ${v}, 'count', ${rule}, ${sup})`;
+    }),
+  );
+  const groups: [number, boolean][] = [];
+  const members: string[] = [];
+  const group = (parent: number, children: number[], holds = true) => {
+    const g = groups.length + 1;
+    groups.push([g, holds]);
+    members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
+  };
+  for (const [, region] of AREAS)
+    group(id(region, 0), [id(region, 1), id(region, 2)], !options.broken?.includes(region));
+  for (let s = 0; s < 3; s++) {
+    group(id("R1", s), [id("D1", s), id("D2", s)]);
+    group(id("R2", s), [id("D3", s)]);
+    group(id("K", s), [id("R1", s), id("R2", s)]);
+  }
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
+       v(id, tk, ar, niva, region, up, kon, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT * FROM (VALUES ${groups.map(([g, h]) => `(${g}, ${h}, ${h})`).join(", ")})
+       v(grp, valid_antal, eq_antal);
+     CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+  );
+  return { con, id };
+}
+
+/** The count rule's requirements of every primary-suppressed cell, as findExposures builds them. */
+async function requirementsOf(con: Connection) {
+  const graph = await loadGraph(con, "t", spec);
+  const requirements: Requirement[] = [];
+  const byCell = new Map<number, number[]>();
+  for (let c = 0; c < graph.cells; c++) {
+    const v = graph.values[0][c];
+    if (!graph.sup[c] || !(v > 0 && v < 5)) continue;
+    byCell.set(c, [requirements.length]);
+    requirements.push({
+      cell: c + 1,
+      rule: "antal",
+      quantity: "antal",
+      terms: [{ column: "antal", coef: 1 }],
+      sense: "max",
+      bound: 5,
+    });
+  }
+  const units = await loadUnits(con, "t", spec, graph.cells);
+  if (!units) throw new Error("no units");
+  return { graph, requirements, byCell, units };
+}
+
+describe("proveByWitnesses", () => {
+  it("proves every count of a dark kommun by gathering DeSOs, RegSOs moving along", async () => {
+    const { con } = await kommun({ published: ["K"] });
+    const { graph, requirements, byCell, units } = await requirementsOf(con);
+    // D1 t,1,2; D2 t,1,2; D3 1,2; R1 1,2; R2 1,2 (R1 t = 7 and D3 t = R2 t = 6 pass the rule).
+    expect(requirements).toHaveLength(12);
+    const proven = new Uint8Array(requirements.length);
+    const count = proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true);
+    // Gathering D2 and D3 into D1 gives D1 = R1 = (13, 7, 6); D3 takes D1 and D2 and gives
+    // D3 = R2 = (13, 7, 6): every requirement reaches 5, and K stays at its published value.
+    expect(count).toBe(12);
+    expect([...proven].every((p) => p === 1)).toBe(true);
+  });
+
+  it("moves only within the RegSO when the other RegSO is published", async () => {
+    const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+    const { graph, requirements, byCell, units } = await requirementsOf(con);
+    expect(requirements).toHaveLength(8); // D1 t,1,2; D2 t,1,2; R1 1,2
+    const proven = new Uint8Array(requirements.length);
+    proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true);
+    // D2 into D1: D1 = (7, 4, 3), and D1 into D2 the same: only the totals reach 5.
+    const provenCells = requirements.filter((_, r) => proven[r]).map((r) => r.cell);
+    expect(provenCells.sort((a, b) => a - b)).toEqual([id("D1", 0), id("D2", 0)]);
+  });
+
+  it("rejects a witness that breaks a relation the attacker uses", async () => {
+    // D2's kön relation does not hold (4 ≠ 2 + 1), so it is no equation; R1 = D1 + D2 = (7, 4, 2).
+    // Moving D2 into D1 would give D1 = (7, 4, 2), breaking D1's own kön equation: rejected.
+    // Moving D1 into D2 leaves D1 = (0, 0, 0), which satisfies it: D2 t = 7 is proven, while
+    // D2 1 = 4 and D2 2 = 2 stay short of 5.
+    const { con, id } = await kommun({
+      published: ["K", "R2", "D3"],
+      values: { D2: [4, 2, 1], R1: [7, 4, 2], K: [13, 7, 5] },
+      broken: ["D2", "R1", "K"],
+    });
+    const { graph, requirements, byCell, units } = await requirementsOf(con);
+    const proven = new Uint8Array(requirements.length);
+    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(1);
+    expect(requirements[proven.indexOf(1)].cell).toBe(id("D2", 0));
+  });
+
+  it("leaves to the LP what no witness proves, which then finds the exposures", async () => {
+    const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+    const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({}));
+    expect(stats.witnessed).toBe(2);
+    // R1 = K − R2 = (7, 4, 3) exactly, so R1's 1 and 2 are recovered, and D1, D2 by kön lie in
+    // [0, 4] and [0, 3]: below 5.
+    const found = exposures.map((e) => [e.cell, e.interval[0], e.interval[1]]);
+    expect(found).toEqual([
+      [id("D1", 1), 0, 4],
+      [id("D1", 2), 0, 3],
+      [id("D2", 1), 0, 4],
+      [id("D2", 2), 0, 3],
+      [id("R1", 1), 4, 4],
+      [id("R1", 2), 3, 3],
+    ]);
+  });
+
+  it("proves by witness tables with the LP off too, and counts the rest as not checked", async () => {
+    const dark = await kommun({ published: ["K"] });
+    const all = await findExposures(dark.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
+    expect(all.stats).toEqual({ requirements: 12, lps: 0, witnessed: 12, unchecked: 0 });
+    const lit = await kommun({ published: ["K", "R2", "D3"] });
+    const some = await findExposures(lit.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
+    expect(some.exposures).toEqual([]);
+    expect(some.stats).toEqual({ requirements: 8, lps: 0, witnessed: 2, unchecked: 6 });
+  });
+});
