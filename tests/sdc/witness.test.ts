@@ -54,7 +54,8 @@ const AREAS: [string, string, string | null, [number, number, number]][] = [
 const SLICES = ["t", "1", "2"];
 
 /**
- * Builds the working tables; `published` areas keep their cells, the others are suppressed.
+ * Builds the working tables; `published` areas (or single cells, `D1:t`) keep their values, the
+ * others are suppressed.
  * `broken` areas have a kön relation that does not hold in the data (totalt one more than 1 + 2),
  * so it is not among the attacker's equations there.
  */
@@ -68,7 +69,7 @@ async function kommun(options: {
   const cells = AREAS.flatMap(([niva, region, up, values]) =>
     SLICES.map((kon, s) => {
       const v = (options.values?.[region] ?? values)[s];
-      const sup = !options.published.includes(region);
+      const sup = !options.published.includes(region) && !options.published.includes(`${region}:${kon}`);
       const rule = sup && v > 0 && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
       return `(${id(region, s)}, 1, 2022, '${niva}', '${region}', ${up ? `'${up}'` : "NULL"}, '${kon}', ${v}, 'count', ${rule}, ${sup})`;
     }),
@@ -187,5 +188,26 @@ describe("proveByWitnesses", () => {
     const some = await findExposures(lit.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(some.exposures).toEqual([]);
     expect(some.stats).toEqual({ requirements: 8, lps: 0, witnessed: 2, unchecked: 6 });
+  });
+
+  it("swaps persons between kön within DeSOs whose totals are published, RegSOs moving along", async () => {
+    //          t   1   2
+    //     D1   6   4   2        R1   13   7   6
+    //     D2   7   3   4        R2    9   5   4
+    //     D3   9   5   4        K    22  12  10
+    // Every total published, every kön cell below K suppressed; the counts of 1–4 are D1 1 and 2,
+    // D2 1 and 2, D3 2 and R2 2 (the others secondary). No DeSO is dark, so nothing is gathered.
+    const { con } = await kommun({
+      published: ["K", "D1:t", "D2:t", "D3:t", "R1:t", "R2:t"],
+      values: { D1: [6, 4, 2], D2: [7, 3, 4], D3: [9, 5, 4], R1: [13, 7, 6], R2: [9, 5, 4], K: [22, 12, 10] },
+    });
+    const { graph, requirements, byCell, units } = await requirementsOf(con);
+    expect(requirements).toHaveLength(6);
+    const proven = new Uint8Array(requirements.length);
+    // D1 1 takes 1 from D1 2 while D2 gives 1 back the other way: D1 = (6, 5, 1), D2 = (7, 2, 5),
+    // R1 unchanged; likewise for D1 2 (3 moved), D2 1 (2) and D2 2 (1). D3 2 swaps 1 with D1 across
+    // the RegSOs: D3 = R2 = (9, 4, 5), D1 = (6, 5, 1), R1 = (13, 8, 5), K unchanged — which also
+    // shows R2 2 at 5.
+    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(6);
   });
 });
