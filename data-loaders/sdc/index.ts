@@ -529,7 +529,7 @@ export async function auditTables(
     report.seconds = (performance.now() - t0) / 1000;
     tables.push(report);
     progress(
-      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven (${report.witnessed} by witness tables, the rest by ${report.lps} LPs), ${report.unchecked} not checked (LP off) (${report.seconds.toFixed(1)} s)`,
+      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven (${report.witnessed} by witness tables, ${report.requirements - report.unchecked - report.witnessed} by ${report.lps} LPs), ${report.unchecked} not checked (LP off) (${report.seconds.toFixed(1)} s)`,
     );
   }
   for (const e of exposures) problems.push(describeExposure(e));
@@ -545,7 +545,7 @@ export async function auditTables(
         "Disclosure audit: passed",
         ...tables.map(
           (t) =>
-            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, the rest by ${t.lps} LPs), ${t.unchecked} not checked (LP off: group rules only)`,
+            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${t.requirements - t.unchecked - t.witnessed} by ${t.lps} LPs), ${t.unchecked} not checked (LP off: group rules only)`,
         ),
       ].join("\n"),
   };

@@ -13,12 +13,13 @@
  * any published number — every breakdown of the DeSO moves together, so its own relations keep
  * holding, and the RegSO above it moves along when the two DeSOs lie in different (dark) RegSOs.
  * Gathering dark DeSOs into one proves its upper bounds (and its RegSO's); emptying it into a
- * neighbour proves its lower bounds. A DeSO that is not dark (its total published) can still swap
- * persons between two hidden breakdown cells with a partner DeSO that swaps them back.
+ * neighbour proves its lower bounds. A unit that is not dark (a DeSO with its total published, a
+ * kommun with hidden age classes) can still swap persons between two hidden breakdown cells, its
+ * own totals following, with a partner unit that swaps them back.
  *
  * On one year of the scale-0.01 synthetic population, where nine in ten small-area cells are
- * suppressed, the two prove 1.36 million of the indicator table's 2.30 million requirements in
- * about 16 s on one core, where the LP proves about 2,000 a second; the LP takes what is left.
+ * suppressed, the two prove 1.45 million of the indicator table's 2.30 million requirements in
+ * about 25 s on one core, where the LP proves about 2,000 a second; the LP takes what is left.
  */
 import type { Connection } from "../db.ts";
 import { queryTyped } from "../db.ts";
@@ -35,8 +36,9 @@ export interface WitnessUnits {
   /** The unit's parent unit (0: none) and its pool (0: none). */
   parent: Int32Array;
   pool: Int32Array;
-  /** The unit of every cell (0: none). */
+  /** The unit of every cell (0: none), and its slice. */
   unitOf: Int32Array;
+  sliceOf: Int32Array;
 }
 
 /** Reads the units of `spec.witnessUnits` for the cells of `<prefix>_cells`. */
@@ -67,14 +69,16 @@ export async function loadUnits(
   const parentOf = new Int32Array(n + 1);
   const poolOf = new Int32Array(n + 1);
   const unitOf = new Int32Array(cells);
+  const sliceOf = new Int32Array(cells);
   for (let k = 0; k < cell.length; k++) {
+    sliceOf[cell[k]] = slice[k];
     start[unit[k] + 1]++;
     parentOf[unit[k]] = parent[k];
     poolOf[unit[k]] = pool[k];
     unitOf[cell[k]] = unit[k];
   }
   for (let u = 0; u <= n; u++) start[u + 1] += start[u];
-  return { start, cell, slice, parent: parentOf, pool: poolOf, unitOf };
+  return { start, cell, slice, parent: parentOf, pool: poolOf, unitOf, sliceOf };
 }
 
 const TOLERANCE = 1e-7;
@@ -117,8 +121,16 @@ export function proveByWitnesses(
 
   // The cell of unit u with the given slice (−1: none); units hold a handful of cells.
   const cellWithSlice = (u: number, slice: number) => {
-    const { from, to } = cellsOf(u);
-    for (let k = from; k < to; k++) if (units.slice[k] === slice) return units.cell[k];
+    // A unit's cells are in slice order (loadUnits): binary search, as a kommun has thousands.
+    let lo = units.start[u];
+    let hi = units.start[u + 1] - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = units.slice[mid];
+      if (s === slice) return units.cell[mid];
+      if (s < slice) lo = mid + 1;
+      else hi = mid - 1;
+    }
     return -1;
   };
   // Unit s can move into unit r: every cell of s has a counterpart in r (and in their parents,
@@ -256,28 +268,26 @@ export function proveByWitnesses(
     return true;
   };
   /**
-   * Swaps `amount` of column col between two slices of unit r and the same two slices of unit s
-   * (r's slice a gains, its slice b loses, s the other way), parents along when they differ:
-   * every total over slices and over units stays as it was.
+   * Applies a swap: `pattern` gives, per slice, how many times `amount` of column col unit r
+   * gains (negative: loses); unit s takes the opposite, and when the two have different parents
+   * the parents follow their units. Every total over units stays as it was.
    */
-  const trySwap = (r: number, s: number, a: number, b: number, col: number, amount: number) => {
+  const trySwap = (r: number, s: number, pattern: [number, number][], col: number, amount: number) => {
     const mark = logLength;
-    const crossing = units.parent[s] !== units.parent[r];
     const sides: [number, number][] = [
       [r, 1],
       [s, -1],
     ];
-    if (crossing) sides.push([units.parent[r], 1], [units.parent[s], -1]);
-    for (const [u, sign] of sides) {
-      const ca = cellWithSlice(u, a);
-      const cb = cellWithSlice(u, b);
-      if (ca < 0 || cb < 0 || Number.isNaN(graph.values[col][ca]) || Number.isNaN(graph.values[col][cb])) {
-        rollback(mark);
-        return false;
+    if (units.parent[s] !== units.parent[r]) sides.push([units.parent[r], 1], [units.parent[s], -1]);
+    for (const [u, sign] of sides)
+      for (const [slice, k] of pattern) {
+        const c = cellWithSlice(u, slice);
+        if (c < 0 || Number.isNaN(graph.values[col][c])) {
+          rollback(mark);
+          return false;
+        }
+        add(c, col, sign * k * amount);
       }
-      add(ca, col, sign * amount);
-      add(cb, col, -sign * amount);
-    }
     return keepIfValid(mark);
   };
 
@@ -380,12 +390,7 @@ export function proveByWitnesses(
         }
       }
     }
-  const sliceOf = (c: number) => {
-    const u = units.unitOf[c];
-    const { from, to } = cellsOf(u);
-    for (let k = from; k < to; k++) if (units.cell[k] === c) return units.slice[k];
-    return -1;
-  };
+  const sliceOf = (c: number) => units.sliceOf[c];
   const reachable = (q: number, pool: number) => {
     const req = requirements[q];
     const c = req.cell - 1;
@@ -430,39 +435,76 @@ export function proveByWitnesses(
       }
     }
   }
-  // Swaps, for units that are not dark: a cell whose sibling (another child of a group it is in,
-  // within its unit) is suppressed too takes persons from that sibling, while partner units give
-  // the same back — e.g. kön 1 gains and kön 2 loses in this DeSO, the other way round in
-  // another, so the DeSO totals, the RegSO and everything published stay. Partners are taken
-  // one by one, each giving what it can, until the requirement holds.
-  const siblings = (c: number) => {
-    const out: number[] = [];
-    const u = units.unitOf[c];
-    for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) {
-      const g = graph.cellGroup[k];
-      // Only groups within the unit (breakdowns); region groups hold whole kommuner of DeSOs.
-      if (groupParent[g] === c || units.unitOf[groupParent[g]] !== u) continue;
-      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
-        const o = graph.memberCell[m];
-        if (o !== c && !graph.memberIsParent[m] && units.unitOf[o] === u && graph.sup[o] && !out.includes(o))
-          out.push(o);
-      }
-    }
-    return out;
-  };
-  const byPoolAll = new Map<number, number[]>();
-  for (let u = 1; u <= unitCount; u++) {
-    if (!units.parent[u] || !units.pool[u]) continue;
-    const list = byPoolAll.get(units.pool[u]);
-    if (list) list.push(u);
-    else byPoolAll.set(units.pool[u], [u]);
-  }
+  // Swaps, for units that are not dark: a cell takes persons from a hidden sibling (kön 2 for
+  // kön 1; another age class for an age class), the parents inside the unit follow (kön totalt of
+  // the two age classes), and a partner unit of the pool does the opposite, so every total of
+  // either unit and everything above them stays — e.g. a DeSO whose total is published, or a
+  // kommun whose age classes are hidden, mirrored in another kommun of the län. Partners are
+  // taken one by one, each giving what its cells allow (a numerator never above its denominator),
+  // until the requirement holds.
   const value = (c: number, col: number) => graph.values[col][c] + delta[col][c];
   /** How far a share cell's numerator lies below its denominator (no limit in other cells). */
   const headroom = (c: number) =>
     num >= 0 && den >= 0 && num !== den && graph.kind[c] === share
       ? value(c, den) - value(c, num)
       : Number.POSITIVE_INFINITY;
+  /** Groups inside unit u that hold cell c as a child. */
+  const innerGroups = (c: number, u: number) => {
+    const out: number[] = [];
+    for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) {
+      const g = graph.cellGroup[k];
+      if (groupParent[g] !== c && groupParent[g] >= 0 && units.unitOf[groupParent[g]] === u) out.push(g);
+    }
+    return out;
+  };
+  /**
+   * The swap of cell `up` against `down` inside unit u as coefficients per cell: +1 and −1, and
+   * the parents inside the unit raised or lowered level by level so that every equation inside
+   * the unit keeps holding. Undefined when a parent that would have to change is published.
+   */
+  const swapPattern = (u: number, up: number, down: number, col: number) => {
+    const coef = new Map<number, number>([
+      [up, 1],
+      [down, -1],
+    ]);
+    let level = [up, down];
+    for (let depth = 0; depth < 3 && level.length > 0; depth++) {
+      const next: number[] = [];
+      const seen = new Set<number>();
+      for (const x of level)
+        for (const g of innerGroups(x, u)) {
+          if (seen.has(g) || !graph.valid[col][g] || !graph.eq[col][g]) continue;
+          seen.add(g);
+          const p = groupParent[g];
+          let imbalance = coef.get(p) ?? 0;
+          for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
+            if (!graph.memberIsParent[m]) imbalance -= coef.get(graph.memberCell[m]) ?? 0;
+          if (imbalance === 0) continue;
+          if (!graph.sup[p]) return undefined;
+          coef.set(p, (coef.get(p) ?? 0) - imbalance);
+          next.push(p);
+        }
+      level = next;
+    }
+    return coef;
+  };
+  /** What requirement q still lacks at the current witness (in its quantity's units). */
+  const shortfall = (q: number) => {
+    const req = requirements[q];
+    let need = req.bound;
+    for (const t of req.terms) need -= t.coef * value(req.cell - 1, column.get(t.column) as number);
+    return need - TOLERANCE;
+  };
+  // Units that are some unit's parent (RegSO) move only along with their children.
+  const isParent = new Uint8Array(unitCount + 1);
+  for (let u = 1; u <= unitCount; u++) isParent[units.parent[u]] = 1;
+  const byPoolAll = new Map<number, number[]>();
+  for (let u = 1; u <= unitCount; u++) {
+    if (isParent[u] || !units.pool[u]) continue;
+    const list = byPoolAll.get(units.pool[u]);
+    if (list) list.push(u);
+    else byPoolAll.set(units.pool[u], [u]);
+  }
   for (const members of byPoolAll.values()) {
     const byParent = new Map<number, number[]>();
     for (const u of members) {
@@ -470,10 +512,9 @@ export function proveByWitnesses(
       if (list) list.push(u);
       else byParent.set(units.parent[u], [u]);
     }
-    const crossing = members.filter((u) => units.parent[u]);
     for (const r of members) {
       const partners = (byParent.get(units.parent[r]) ?? []).filter((u) => u !== r);
-      for (const u of crossing) if (units.parent[u] !== units.parent[r]) partners.push(u);
+      for (const u of members) if (units.parent[u] !== units.parent[r]) partners.push(u);
       const { from, to } = cellsOf(r);
       for (let k = from; k < to; k++) {
         const cA = units.cell[k];
@@ -484,50 +525,80 @@ export function proveByWitnesses(
           const term = req.terms.find((t) => t.coef > 0);
           if (!term) continue;
           const col = column.get(term.column) as number;
-          const a = units.slice[k];
           // A dark unit first takes over the dark units of its parent, which no published cell sees.
           if (dark[r])
             for (const s of partners) {
               if (met(q) || units.parent[s] !== units.parent[r]) break;
               if (dark[s] && canMove(s, r)) tryMove(s, r);
             }
-          for (const cB of siblings(cA)) {
-            const b = sliceOf(cB);
-            let tries = 0;
-            for (let i = 0; i < partners.length && i < 4 * SWAP_PARTNERS; i++) {
-              const s = partners[i];
-              if (met(q) || tries >= SWAP_PARTNERS) break;
-              const sa = cellWithSlice(s, a);
-              const sb = cellWithSlice(s, b);
-              if (sa < 0 || sb < 0 || !graph.sup[sa] || !graph.sup[sb]) continue;
-              if (units.parent[s] !== units.parent[r]) {
-                const pr = units.parent[r];
-                const ps = units.parent[s];
-                const hidden = (u: number, slice: number) => {
-                  const c = cellWithSlice(u, slice);
-                  return c >= 0 && graph.sup[c] === 1;
-                };
-                if (!hidden(pr, a) || !hidden(pr, b) || !hidden(ps, a) || !hidden(ps, b)) continue;
-              }
-              // What can move: what is still missing, and what the losing cells can give and the
-              // gaining ones take without a numerator passing its denominator.
-              let need = req.bound;
-              for (const t of req.terms) need -= t.coef * value(cA, column.get(t.column) as number);
-              let amount = Math.ceil(need - TOLERANCE);
-              const losing = [cB, sa];
-              const gaining = [cA, sb];
-              if (units.parent[s] !== units.parent[r]) {
-                losing.push(cellWithSlice(units.parent[r], b), cellWithSlice(units.parent[s], a));
-                gaining.push(cellWithSlice(units.parent[r], a), cellWithSlice(units.parent[s], b));
-              }
-              for (const c of losing)
-                amount = Math.min(amount, value(c, col), col === den ? headroom(c) : amount);
-              if (col === num) for (const c of gaining) amount = Math.min(amount, headroom(c));
-              if (amount <= 0) continue;
-              tries++;
-              trySwap(r, s, a, b, col, amount);
+          // Drivers: the cell itself, or a child of it inside the unit (kön 1 of an age class
+          // raises the class's kön totalt through the unit's own equation).
+          const drivers = [cA];
+          for (let j = graph.cellStart[cA]; j < graph.cellStart[cA + 1]; j++) {
+            const g = graph.cellGroup[j];
+            if (groupParent[g] !== cA) continue;
+            for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+              const c = graph.memberCell[m];
+              if (c !== cA && graph.sup[c] && units.unitOf[c] === r && !drivers.includes(c)) drivers.push(c);
             }
+          }
+          for (const driver of drivers) {
             if (met(q)) break;
+            for (const g of innerGroups(driver, r)) {
+              if (met(q) || groupParent[g] === cA) continue;
+              for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1] && !met(q); m++) {
+                const sibling = graph.memberCell[m];
+                if (graph.memberIsParent[m] || sibling === driver || !graph.sup[sibling]) continue;
+                // The sibling gives what the cell gains: it must hold that much.
+                if (value(sibling, col) < shortfall(q)) continue;
+                const coef = swapPattern(r, driver, sibling, col);
+                if (!coef || (coef.get(cA) ?? 0) <= 0) continue;
+                const pattern: [number, number][] = [...coef].map(([c, x]) => [sliceOf(c), x]);
+                // How much one unit's side of the swap allows (sign +1: as r, −1: as the partner):
+                // what its losing cells hold, and what its gaining cells take without a numerator
+                // passing its denominator. NaN when a cell is missing or published.
+                const capacity = (u: number, sign: number) => {
+                  let cap = Number.POSITIVE_INFINITY;
+                  for (const [slice, x] of pattern) {
+                    const c = cellWithSlice(u, slice);
+                    if (c < 0 || !graph.sup[c]) return Number.NaN;
+                    const k = sign * x;
+                    if (k < 0) {
+                      cap = Math.min(cap, value(c, col) / -k);
+                      if (col === den) cap = Math.min(cap, headroom(c) / -k);
+                    } else if (col === num) cap = Math.min(cap, headroom(c) / k);
+                  }
+                  return cap;
+                };
+                const missing = () => Math.ceil(shortfall(q) / (coef.get(cA) as number));
+                // Hopeless unless r's side and the partners' together allow what is missing.
+                const own = capacity(r, 1);
+                if (!(own >= missing())) continue;
+                const looked = partners.slice(0, 4 * SWAP_PARTNERS);
+                const offered = looked.map((s) => {
+                  const cap = capacity(s, -1);
+                  if (units.parent[s] === units.parent[r]) return cap;
+                  return Math.min(cap, capacity(units.parent[r], 1), capacity(units.parent[s], -1));
+                });
+                if (
+                  !(offered.reduce((sum, x) => sum + (Number.isNaN(x) ? 0 : Math.floor(x)), 0) >= missing())
+                )
+                  continue;
+                let tries = 0;
+                for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+                  // Capacities change as swaps are made: recomputed for the pair at hand.
+                  if (!(offered[i] >= 1)) continue;
+                  const s = looked[i];
+                  let amount = Math.min(missing(), capacity(r, 1), capacity(s, -1));
+                  if (units.parent[s] !== units.parent[r])
+                    amount = Math.min(amount, capacity(units.parent[r], 1), capacity(units.parent[s], -1));
+                  amount = Math.floor(amount + TOLERANCE);
+                  if (!(amount > 0)) continue;
+                  tries++;
+                  trySwap(r, s, pattern, col, amount);
+                }
+              }
+            }
           }
           settle();
         }

@@ -210,4 +210,67 @@ describe("proveByWitnesses", () => {
     // shows R2 2 at 5.
     expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(6);
   });
+
+  it("swaps between age classes inside a kommun, kön totalt following, mirrored in another kommun", async () => {
+    //              totalt        20–44         45–64
+    //            t   1   2     t   1   2     t   1   2
+    //     K1    20  12   8     8   3   5    12   9   3
+    //     K2    30  14  16    13   6   7    17   8   9
+    //     L     50  26  24    21   9  12    29  17  12   (published, as are both kommuner's totals)
+    // K1's 20–44 kön 1 (3) and 45–64 kön 2 (3) must reach 5. Swapping within the age classes'
+    // kön 1 alone would change K1's published kön-1 total, so the swap runs across age classes:
+    // 20–44 gains 2 in kön 1 and in totalt, 45–64 loses them, and K2 does the opposite, so every
+    // total and L stay.
+    const con = await openDatabase({ threads: 1 });
+    const values: Record<string, number[]> = {
+      K1: [20, 12, 8, 8, 3, 5, 12, 9, 3],
+      K2: [30, 14, 16, 13, 6, 7, 17, 8, 9],
+      L: [50, 26, 24, 21, 9, 12, 29, 17, 12],
+    };
+    const slices = ["tot", "a1", "a2"].flatMap((age) => ["t", "1", "2"].map((kon) => [kon, age]));
+    const regions = Object.keys(values);
+    const id = (region: string, kon: string, age: string) =>
+      regions.indexOf(region) * 9 + slices.findIndex(([k, a]) => k === kon && a === age) + 1;
+    const cells = regions.flatMap((region) =>
+      slices.map(([kon, age], i) => {
+        const v = values[region][i];
+        const sup = region !== "L" && age !== "tot";
+        const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
+        const niva = region === "L" ? "lan" : "kommun";
+        return `(${id(region, kon, age)}, 1, 2022, '${niva}', '${region}', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
+      }),
+    );
+    const members: string[] = [];
+    let g = 0;
+    const group = (parent: number, children: number[]) => {
+      g++;
+      members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
+    };
+    for (const region of regions) {
+      for (const age of ["tot", "a1", "a2"])
+        group(id(region, "t", age), [id(region, "1", age), id(region, "2", age)]);
+      for (const kon of ["t", "1", "2"])
+        group(id(region, kon, "tot"), [id(region, kon, "a1"), id(region, kon, "a2")]);
+    }
+    for (const [kon, age] of slices) group(id("L", kon, age), [id("K1", kon, age), id("K2", kon, age)]);
+    await exec(
+      con,
+      `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
+         v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
+       CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
+       CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+    );
+    const kommunSpec: TableSpec = {
+      ...spec,
+      witnessUnits: {
+        unit: "CASE WHEN niva = 'kommun' THEN region END",
+        parent: "NULL",
+        pool: "CASE WHEN niva = 'kommun' THEN 'L' END",
+        slice: "kon || '|' || alder",
+      },
+    };
+    const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0 });
+  });
 });
