@@ -229,7 +229,7 @@ export function proveByWitnesses(
   };
   /** Moves all persons (every additive column) of unit s into unit r, parents along; false (and
    * nothing moved) when that breaks a bound or a relation. */
-  const tryMove = (s: number, r: number, checked = true) => {
+  const tryMove = (s: number, r: number) => {
     const mark = logLength;
     const { from, to } = cellsOf(s);
     const crossing = units.parent[s] !== units.parent[r];
@@ -250,7 +250,7 @@ export function proveByWitnesses(
         }
       }
     }
-    return !checked || keepIfValid(mark);
+    return keepIfValid(mark);
   };
   /** Keeps the changes logged since `mark` if every changed cell and relation still holds. */
   const keepIfValid = (mark: number) => {
@@ -331,15 +331,14 @@ export function proveByWitnesses(
   };
   let count = 0;
   /** Marks what the finished witness proves, if it passes the check, and clears it. */
-  const settle = (): boolean => {
+  const settle = () => {
     const cells: number[] = [];
     for (let e = 0; e < logLength; e++)
       if (!changed[logCell[e]]) {
         changed[logCell[e]] = 1;
         cells.push(logCell[e]);
       }
-    const ok = cells.length > 0 && valid(cells);
-    if (ok)
+    if (cells.length > 0 && valid(cells))
       for (const c of cells)
         for (const r of byCell.get(c) ?? [])
           if (!proven[r] && met(r)) {
@@ -356,7 +355,6 @@ export function proveByWitnesses(
       }
     }
     logLength = 0;
-    return ok;
   };
   // Open requirements of a unit's cells and its parent's, by sense.
   const open = (u: number, sense: "max" | "min") => {
@@ -427,13 +425,8 @@ export function proveByWitnesses(
       // Gather: partners move in one by one until the unit's (and its parent's) upper bounds hold.
       const wanted = open(r, "max").filter((q) => reachable(q, pool));
       if (wanted.length > 0) {
-        // Optimistically first: nearly every move holds, and the finished table is checked anyway;
-        // only when it fails are the moves checked one by one, skipping those that break something.
-        eachPartner(r, (s) => canMove(s, r) && tryMove(s, r, false) && wanted.every(met));
-        if (!settle()) {
-          eachPartner(r, (s) => canMove(s, r) && tryMove(s, r) && wanted.every(met));
-          settle();
-        }
+        eachPartner(r, (s) => canMove(s, r) && tryMove(s, r) && wanted.every(met));
+        settle();
       }
       // Empty the unit into a partner: its lower bounds.
       if (open(r, "min").length > 0) {
