@@ -119,7 +119,7 @@ export function proveByWitnesses(
     else byPool.set(units.pool[u], [u]);
   }
 
-  // The cell of unit u with the given slice (−1: none); units hold a handful of cells.
+  // The cell of unit u with the given slice (−1: none).
   const cellWithSlice = (u: number, slice: number) => {
     // A unit's cells are in slice order (loadUnits): binary search, as a kommun has thousands.
     let lo = units.start[u];
@@ -140,19 +140,25 @@ export function proveByWitnesses(
       if (Number.isNaN(graph.values[col][a]) !== Number.isNaN(graph.values[col][b])) return false;
     return true;
   };
+  /** For the k-th cell of unit s: its counterpart in r, and the two parents' cells of that slice
+   * when s and r have different parents (−1: none, or not needed). */
+  const counterparts = (s: number, r: number, k: number) => {
+    const slice = units.slice[k];
+    const crossing = units.parent[s] !== units.parent[r];
+    return {
+      cs: units.cell[k],
+      cr: cellWithSlice(r, slice),
+      crossing,
+      ps: crossing ? cellWithSlice(units.parent[s], slice) : -1,
+      pr: crossing ? cellWithSlice(units.parent[r], slice) : -1,
+    };
+  };
   const canMove = (s: number, r: number) => {
     const { from, to } = cellsOf(s);
-    const crossing = units.parent[s] !== units.parent[r];
     for (let k = from; k < to; k++) {
-      const b = units.slice[k];
-      const cs = units.cell[k];
-      const cr = cellWithSlice(r, b);
+      const { cs, cr, crossing, ps, pr } = counterparts(s, r, k);
       if (cr < 0 || !sameShape(cs, cr)) return false;
-      if (crossing) {
-        const ps = cellWithSlice(units.parent[s], b);
-        const pr = cellWithSlice(units.parent[r], b);
-        if (ps < 0 || pr < 0 || !sameShape(ps, cs) || !sameShape(pr, cs)) return false;
-      }
+      if (crossing && (ps < 0 || pr < 0 || !sameShape(ps, cs) || !sameShape(pr, cs))) return false;
     }
     return true;
   };
@@ -232,13 +238,8 @@ export function proveByWitnesses(
   const tryMove = (s: number, r: number) => {
     const mark = logLength;
     const { from, to } = cellsOf(s);
-    const crossing = units.parent[s] !== units.parent[r];
     for (let k = from; k < to; k++) {
-      const b = units.slice[k];
-      const cs = units.cell[k];
-      const cr = cellWithSlice(r, b);
-      const ps = crossing ? cellWithSlice(units.parent[s], b) : -1;
-      const pr = crossing ? cellWithSlice(units.parent[r], b) : -1;
+      const { cs, cr, crossing, ps, pr } = counterparts(s, r, k);
       for (let col = 0; col < A; col++) {
         const v = graph.values[col][cs] + delta[col][cs];
         if (Number.isNaN(v) || v === 0) continue;
