@@ -82,6 +82,17 @@ export async function loadUnits(
 }
 
 const TOLERANCE = 1e-7;
+
+/** Items grouped by a key, each group in the items' order. */
+function groupBy(items: number[], key: (item: number) => number): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
+}
 /** Swaps tried per requirement and sibling, of at most four times as many partners looked at
  * (a bound on hopeless searches in kommuner of hundreds of DeSOs). */
 const SWAP_PARTNERS = 64;
@@ -110,14 +121,12 @@ export function proveByWitnesses(
     for (let k = from; k < to && all; k++) if (!graph.sup[units.cell[k]]) all = false;
     dark[u] = all ? 1 : 0;
   }
-  // Movable units by pool, in unit order.
-  const byPool = new Map<number, number[]>();
-  for (let u = 1; u <= unitCount; u++) {
-    if (!units.parent[u] || !units.pool[u] || !dark[u]) continue;
-    const list = byPool.get(units.pool[u]);
-    if (list) list.push(u);
-    else byPool.set(units.pool[u], [u]);
-  }
+  const allUnits = Array.from({ length: unitCount }, (_, i) => i + 1);
+  // Dark movable units by pool, in unit order.
+  const byPool = groupBy(
+    allUnits.filter((u) => units.parent[u] && units.pool[u] && dark[u]),
+    (u) => units.pool[u],
+  );
 
   // The cell of unit u with the given slice (−1: none).
   const cellWithSlice = (u: number, slice: number) => {
@@ -409,12 +418,7 @@ export function proveByWitnesses(
 
   for (const [pool, members] of byPool) {
     // Dark units by parent, and those whose parent is dark too (they may cross to another parent).
-    const byParent = new Map<number, number[]>();
-    for (const u of members) {
-      const list = byParent.get(units.parent[u]);
-      if (list) list.push(u);
-      else byParent.set(units.parent[u], [u]);
-    }
+    const byParent = groupBy(members, (u) => units.parent[u]);
     const crossing = members.filter((u) => dark[units.parent[u]]);
     /** Visits the partners of r, same parent first, until `visit` returns true. */
     const eachPartner = (r: number, visit: (s: number) => boolean) => {
@@ -499,20 +503,12 @@ export function proveByWitnesses(
   // Units that are some unit's parent (RegSO) move only along with their children.
   const isParent = new Uint8Array(unitCount + 1);
   for (let u = 1; u <= unitCount; u++) isParent[units.parent[u]] = 1;
-  const byPoolAll = new Map<number, number[]>();
-  for (let u = 1; u <= unitCount; u++) {
-    if (isParent[u] || !units.pool[u]) continue;
-    const list = byPoolAll.get(units.pool[u]);
-    if (list) list.push(u);
-    else byPoolAll.set(units.pool[u], [u]);
-  }
-  for (const members of byPoolAll.values()) {
-    const byParent = new Map<number, number[]>();
-    for (const u of members) {
-      const list = byParent.get(units.parent[u]);
-      if (list) list.push(u);
-      else byParent.set(units.parent[u], [u]);
-    }
+  const swapping = groupBy(
+    allUnits.filter((u) => !isParent[u] && units.pool[u]),
+    (u) => units.pool[u],
+  );
+  for (const members of swapping.values()) {
+    const byParent = groupBy(members, (u) => units.parent[u]);
     for (const r of members) {
       const partners = (byParent.get(units.parent[r]) ?? []).filter((u) => u !== r);
       for (const u of members) if (units.parent[u] !== units.parent[r]) partners.push(u);
