@@ -484,8 +484,9 @@ export async function findExposures(
   });
   stats.requirements += requirements.length;
   const proven = new Uint8Array(requirements.length);
-  // 0. Witness tables built by moving whole small areas (witness.ts): no LP needed.
-  if (units)
+  // 0. Witness tables built by moving whole small areas (witness.ts): no LP needed. Skipped when
+  // there is nothing to prove, as in a repair round whose exposed cells all lie outside units.
+  if (units && requirements.length > 0)
     stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
   if (lpOff) {
     stats.unchecked = stats.requirements - stats.witnessed;
