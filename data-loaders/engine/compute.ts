@@ -68,30 +68,38 @@ const REGION_OF: Record<Level, string | null> = {
   deso: "g_deso",
 };
 const UPPER_LEVELS: Level[] = ["riket", "lan", "kommun"];
-const DECIMAL = "DECIMAL(38,4)";
+/**
+ * Exact sums: money is whole kronor and ohälsodagar have few decimals, so DECIMAL(18,4) holds every
+ * value (|v| < 10^14) and DuckDB sums it into DECIMAL(38,4) — the same total in any order, unlike
+ * DOUBLE, and a cheaper input than a 128-bit DECIMAL(38,4) per person.
+ */
+const DECIMAL = "DECIMAL(18,4)";
 
-/** Aggregates of one frame, deduplicated by their SQL. */
+/** An additive aggregate over the persons meeting `cond`: a count, or the sum or max of `value`. */
+interface Additive {
+  fn: "count" | "sum" | "max";
+  cond: string;
+  value?: string;
+}
+/** A holistic aggregate, evaluated once per person into a narrow table (medians.ts). */
+interface Holistic {
+  fn: "median" | "count";
+  cond: string;
+  value?: string;
+}
+
+/** Aggregates of one frame, deduplicated by their definition. */
 class Aggregates {
-  readonly list: {
-    alias: string;
-    sql: string;
-    rollup: "sum" | "max" | "none";
-    /** Holistic aggregates: the value and the condition, evaluated once per person into a narrow table. */
-    holistic?: { fn: "median" | "count"; value?: string; cond: string };
-  }[] = [];
-  private bySql = new Map<string, string>();
-  add(
-    sql: string,
-    rollup: "sum" | "max" | "none",
-    holistic?: Aggregates["list"][number]["holistic"],
-  ): string {
+  readonly list: { alias: string; additive?: Additive; holistic?: Holistic }[] = [];
+  private byKey = new Map<string, string>();
+  add(aggregate: { additive: Additive } | { holistic: Holistic }): string {
     // Holistic aggregates live in another table than the additive ones: the key includes the kind.
-    const key = `${rollup}:${sql}`;
-    const existing = this.bySql.get(key);
+    const key = JSON.stringify(aggregate);
+    const existing = this.byKey.get(key);
     if (existing) return existing;
     const alias = `a${this.list.length}`;
-    this.list.push({ alias, sql, rollup, holistic });
-    this.bySql.set(key, alias);
+    this.list.push({ alias, ...aggregate });
+    this.byKey.set(key, alias);
     return alias;
   }
 }
@@ -149,31 +157,26 @@ function planIndicator(def: IndicatorDefinition, aggs: Aggregates): Plan {
     const nv = at(def.numerator.value);
     const dw = and(u, at(def.denominator?.where));
     const dv = at(def.denominator?.value);
-    const count = (cond: string) => `count(*) FILTER (WHERE ${cond})`;
-    const sum = (value: string, cond: string) => `sum((${value})::${DECIMAL}) FILTER (WHERE ${cond})`;
+    const count = (cond: string) => aggs.add({ additive: { fn: "count", cond } });
+    const sum = (value: string, cond: string) => aggs.add({ additive: { fn: "sum", cond, value } });
     if (def.kind === "median") {
-      const persons = aggs.add(count(dw), "none", { fn: "count", cond: dw });
+      const persons = aggs.add({ holistic: { fn: "count", cond: dw } });
       columns.set(level, {
-        t: aggs.add(`quantile_cont((${nv})::DOUBLE, 0.5) FILTER (WHERE ${dw})`, "none", {
-          fn: "median",
-          value: nv,
-          cond: dw,
-        }),
+        t: aggs.add({ holistic: { fn: "median", cond: dw, value: nv } }),
         n: persons,
         antal: persons,
       });
       continue;
     }
     const c: Columns = {
-      t: nv === undefined ? aggs.add(count(nw), "sum") : aggs.add(sum(nv, nw), "sum"),
-      antal: aggs.add(count(def.kind === "antal" ? nw : dw), "sum"),
+      t: nv === undefined ? count(nw) : sum(nv, nw),
+      antal: count(def.kind === "antal" ? nw : dw),
     };
-    if (def.kind !== "antal")
-      c.n = dv === undefined ? aggs.add(count(dw), "sum") : aggs.add(sum(dv, dw), "sum");
-    if (def.kind === "andel" || def.kind === "kvot") c.antalTaljare = aggs.add(count(nw), "sum");
+    if (def.kind !== "antal") c.n = dv === undefined ? count(dw) : sum(dv, dw);
+    if (def.kind === "andel" || def.kind === "kvot") c.antalTaljare = count(nw);
     if (def.kind === "summaandel" && nv !== undefined) {
-      c.bidragsgivare = aggs.add(count(and(nw, `(${nv}) <> 0`)), "sum");
-      c.storstaBidrag = aggs.add(`max((${nv})::${DECIMAL}) FILTER (WHERE ${nw})`, "max");
+      c.bidragsgivare = count(and(nw, `(${nv}) <> 0`));
+      c.storstaBidrag = aggs.add({ additive: { fn: "max", cond: nw, value: nv } });
     }
     columns.set(level, c);
   }
@@ -310,6 +313,41 @@ function ageClassSql(age = "alder"): string {
 
 const STAGE1_KEY = ["ar", "g_kommun", "g_deso", "g_omradestyp", "b_kon"];
 
+/** Bits of one packed count: 2^31 − 1 persons is more than any population a cell can hold. */
+const COUNT_BITS = 31;
+
+/**
+ * The SELECT list of stage 1 and the SQL that unpacks it. Counts are packed two to a BIGINT
+ * (`sum(c1 + c2 · 2^31)`): DuckDB's hash aggregate costs about the same per aggregate whatever
+ * it sums, so halving the aggregates halves the pass (measured 24 → 10 s per full-scale year for
+ * the `ar` frame, with CASE instead of FILTER). The packing is exact: no field can carry into the
+ * next (a count stays below 2^31) and the sum of BIGINT is a 128-bit HUGEINT. Sums and maxima
+ * keep their own aggregate, as exact DECIMAL.
+ */
+export function stage1Aggregates(aggregates: ({ alias: string } & Additive)[]): {
+  selects: string[];
+  unpack: string[];
+} {
+  const selects: string[] = [];
+  const unpack: string[] = [];
+  const counts = aggregates.filter((a) => a.fn === "count");
+  for (let i = 0; i < counts.length; i += 2) {
+    const pair = counts.slice(i, i + 2);
+    const packed = `p${i / 2}`;
+    const terms = pair.map(
+      (a, k) => `(CASE WHEN ${a.cond} THEN ${k === 0 ? 1 : 2 ** COUNT_BITS} ELSE 0 END)::BIGINT`,
+    );
+    selects.push(`sum(${terms.join(" + ")}) AS ${packed}`);
+    unpack.push(`(s.${packed} & ${2 ** COUNT_BITS - 1})::BIGINT AS ${pair[0].alias}`);
+    if (pair.length === 2) unpack.push(`(s.${packed} >> ${COUNT_BITS})::BIGINT AS ${pair[1].alias}`);
+  }
+  for (const a of aggregates) {
+    if (a.fn === "count") continue;
+    selects.push(`${a.fn}(CASE WHEN ${a.cond} THEN (${a.value})::${DECIMAL} END) AS ${a.alias}`);
+  }
+  return { selects, unpack };
+}
+
 /** Computes the cells of one frame for the given years into `rdi_cells_<frame>[_median]`. */
 async function computeFrameCells(
   con: Connection,
@@ -327,8 +365,9 @@ async function computeFrameCells(
     cellDims.some((d) => FAMILY_OF[d] === f),
   );
 
-  const additive = aggs.list.filter((a) => a.rollup !== "none");
-  const holistic = aggs.list.filter((a) => a.rollup === "none");
+  const additive = aggs.list.filter((a) => a.additive !== undefined);
+  const holistic = aggs.list.filter((a) => a.holistic !== undefined);
+  const stage1 = stage1Aggregates(additive.map((a) => ({ alias: a.alias, ...(a.additive as Additive) })));
   const table = `rdi_cells_${frame}`;
   await exec(con, `DROP TABLE IF EXISTS ${table}; DROP TABLE IF EXISTS ${table}_median`);
 
@@ -344,7 +383,7 @@ async function computeFrameCells(
         `CREATE OR REPLACE TEMP TABLE rdi_stage1 AS
          SELECT ${STAGE1_KEY.join(", ")}, ${families.flatMap((f) => FAMILIES[f].columns).join(", ")},
                 GROUPING(${representatives.join(", ")}) AS gid,
-                ${additive.map((a) => `${a.sql} AS ${a.alias}`).join(",\n                ")}
+                ${stage1.selects.join(",\n                ")}
          FROM (SELECT *, ${ageClassSql()} AS b_alder_klass FROM ${source})
          GROUP BY GROUPING SETS (${sets.join(", ")})`,
       );
@@ -368,13 +407,13 @@ async function computeFrameCells(
           : []),
       ];
       const stage2Source = `(SELECT s.*, coalesce(k.lan, left(s.g_kommun, 2)) AS g_lan, d.regso AS g_regso
-            ${derivedColumns.map((c) => `, ${c}`).join("")}
+            ${[...stage1.unpack, ...derivedColumns].map((c) => `, ${c}`).join("")}
           FROM rdi_stage1 s
           LEFT JOIN ref_deso d ON d.deso = s.g_deso
           LEFT JOIN ref_kommun k ON k.kommun = s.g_kommun)`;
       const selects = additive.map((a) => ({
         alias: a.alias,
-        expr: a.rollup === "max" ? `max(${a.alias})` : `sum(${a.alias})`,
+        expr: a.additive?.fn === "max" ? `max(${a.alias})` : `sum(${a.alias})`,
       }));
       const parts = cellDims
         .map((dim) => cellsSql(dim, levels, stage2Source, `gid = ${maskOf(dim)}`, selects))
