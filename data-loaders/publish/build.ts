@@ -87,8 +87,12 @@ export interface BuildOptions {
   batchYears?: number;
   /** Overrides of the disclosure rules (data-loaders/sdc/rules.ts), e.g. `{ lpMaxVariables: 0 }`. */
   sdcRules?: Record<string, number>;
-  /** Compute the indicators area by area (one timed step each; slower, used by the bench). */
-  indicatorsByArea?: boolean;
+  /**
+   * After computing the indicators (one pass for all, as always), compute each indicator area
+   * again on its own, as steps named `profile: indicators <area>` whose results are discarded:
+   * where the indicators' time goes (the bench). Not part of the build: subtract their time.
+   */
+  profileIndicatorAreas?: boolean;
   /** Return at once when `out` was built from the same inputs, code and definitions. */
   skipIfFresh?: boolean;
   /** Only compare `out` with the inputs, code and definitions (result `fresh`); never build. */
@@ -96,6 +100,9 @@ export interface BuildOptions {
   /** Called after every step with its duration and the rows it produced (null when not a table). */
   onStep?: (name: string, seconds: number, rows: number | null, cpuSeconds: number) => void;
 }
+
+/** Steps that only measure (`profileIndicatorAreas`): their time is not part of the build. */
+export const PROFILE_STEP_PREFIX = "profile: ";
 
 export interface BuildResult {
   out: string;
@@ -474,32 +481,32 @@ export async function buildPublication(
         const needed = new Set(
           indicatorYears.flatMap((y) => missingIndicators.get(y) ?? []).map((e) => e.id),
         );
-        // One call computes every frame once for all indicators; per area (bench) shows where time goes.
-        const byArea = new Map<string, string[]>();
-        for (const e of entries) {
-          if (!needed.has(e.id)) continue;
-          const group = options.indicatorsByArea ? `indicators: ${entryArea(e)}` : "indicators";
-          byArea.set(group, [...(byArea.get(group) ?? []), e.id]);
-        }
+        const ids = entries.filter((e) => needed.has(e.id)).map((e) => e.id);
         await dropIfExists(db, "rdi_indikatorer_computed");
-        for (const [area, ids] of byArea) {
-          await timer.run(
-            area,
-            async () => {
-              await dropIfExists(db, "indikatorer_raw");
-              await bound.computeIndicators(db, { years: indicatorYears, emigrationYears, indicators: ids });
-              const rows = await countRows(db, "indikatorer_raw");
-              // The first result is renamed, not copied; later areas are appended.
-              if (await tableExists(db, "rdi_indikatorer_computed")) {
-                await db.run("INSERT INTO rdi_indikatorer_computed BY NAME SELECT * FROM indikatorer_raw");
-                await db.run("DROP TABLE indikatorer_raw");
-              } else {
-                await db.run("ALTER TABLE indikatorer_raw RENAME TO rdi_indikatorer_computed");
-              }
-              return rows;
-            },
-            async (rows) => rows,
-          );
+        // One call computes every frame once for all indicators.
+        await timer.run(
+          "indicators",
+          async () => {
+            await dropIfExists(db, "indikatorer_raw");
+            await bound.computeIndicators(db, { years: indicatorYears, emigrationYears, indicators: ids });
+            await db.run("ALTER TABLE indikatorer_raw RENAME TO rdi_indikatorer_computed");
+          },
+          () => countRows(db, "rdi_indikatorer_computed"),
+        );
+        if (options.profileIndicatorAreas) {
+          const byArea = new Map<string, string[]>();
+          for (const e of entries) {
+            if (needed.has(e.id)) byArea.set(entryArea(e), [...(byArea.get(entryArea(e)) ?? []), e.id]);
+          }
+          for (const [area, areaIds] of byArea) {
+            await timer.run(
+              `${PROFILE_STEP_PREFIX}indicators ${area}`,
+              () =>
+                bound.computeIndicators(db, { years: indicatorYears, emigrationYears, indicators: areaIds }),
+              () => countRows(db, "indikatorer_raw"),
+            );
+          }
+          await dropIfExists(db, "indikatorer_raw");
         }
       }
       const segregationYears = missingSegregation.filter(inBatch);

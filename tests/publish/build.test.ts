@@ -274,7 +274,7 @@ describe("buildPublication with stand-in steps", () => {
     );
   });
 
-  it("reports every step to onStep, indicators area by area when asked", async () => {
+  it("reports every step to onStep, then each indicator area alone when profiling", async () => {
     const root = await tempDir();
     const steps = standInSteps();
     const seen: [string, number | null][] = [];
@@ -283,7 +283,7 @@ describe("buildPublication with stand-in steps", () => {
         input: extract,
         out: join(root, "pub"),
         cacheDir: null,
-        indicatorsByArea: true,
+        profileIndicatorAreas: true,
         onStep: (name, seconds, rows) => {
           expect(seconds).toBeGreaterThanOrEqual(0);
           seen.push([name, rows]);
@@ -297,8 +297,9 @@ describe("buildPublication with stand-in steps", () => {
       "open extract",
       "person frame",
       "areas (områdestyper)",
-      "indicators: demografi",
-      "indicators: arbetsmarknad",
+      "indicators",
+      "profile: indicators demografi",
+      "profile: indicators arbetsmarknad",
       "segregation",
       "cache: store parts",
       "cache: load raw tables",
@@ -309,8 +310,9 @@ describe("buildPublication with stand-in steps", () => {
     // person_ar holds the 5 persons of 2019 and the 5 of 2020.
     expect(seen.find(([name]) => name === "person frame")?.[1]).toBe(10);
     // kvar 2020 cells: riket totalt, riket män, riket kvinnor, 0180 totalt/män/kvinnor, 1280 totalt/män = 8.
-    expect(seen.find(([name]) => name === "indicators: arbetsmarknad")?.[1]).toBe(8);
+    expect(seen.find(([name]) => name === "profile: indicators arbetsmarknad")?.[1]).toBe(8);
     expect(steps.calls.filter((c) => c.step === "indicators").map((c) => c.indicators)).toEqual([
+      ["folkmangd", "andel_kvinnor", "kvar"],
       ["folkmangd", "andel_kvinnor"],
       ["kvar"],
     ]);
