@@ -256,10 +256,14 @@ async function countPersons(
        SELECT ar, deso,
        ${groupColumns}
        FROM person_ar ${needsQuintiles ? "LEFT JOIN seg_kvintilgranser k USING (ar)" : ""}
-       WHERE ar IN (${yearList}) AND deso IS NOT NULL)
+       WHERE ar IN (${yearList}) AND deso IS NOT NULL),
+     -- One pass over the persons into every combination of groups per DeSO (few, the groupings
+     -- are correlated), then one small roll-up per grouping: measured 1 s per full-scale year
+     -- faster than a GROUPING SET per grouping over the persons.
+     fine AS (SELECT ar, deso, ${which}, count(*) AS n FROM p GROUP BY ALL)
      SELECT ar::INTEGER AS ar, deso, GROUPING(${which})::INTEGER AS set, COALESCE(${which}) AS grupp,
-            count(*)::INTEGER AS n
-     FROM p GROUP BY GROUPING SETS (${sets})
+            sum(n)::INTEGER AS n
+     FROM fine GROUP BY GROUPING SETS (${sets})
      HAVING COALESCE(${which}) IS NOT NULL`,
   );
   const codes = await queryRows<{ set: number; grupp: string; n: number }>(
