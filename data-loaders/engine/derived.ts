@@ -140,25 +140,40 @@ export async function createPersonFrame(con: Connection, options: PersonFrameOpt
     );
   }
 
+  // Households and the national median of ekonomisk standard first, as small tables of their
+  // own: the wide persons then pass once, straight into person_ar. (As CTEs of one statement the
+  // persons were read into the household aggregate and the median as well, and DuckDB
+  // materialised the wide rows in between.)
+  const ekonomiskStandard =
+    "coalesce(h.disp_ink_hushall, p.disp_ink::DOUBLE) / coalesce(h.konsumtionsenheter, 1.0)";
   await exec(
     con,
-    `CREATE OR REPLACE TABLE person_ar AS
-     WITH p AS (
-       SELECT * FROM personer WHERE ar IN (${yearList})
-     ),
-     hushall AS (
+    `CREATE OR REPLACE TEMP TABLE rdi_hushall AS
+     SELECT ar, hushall_id, personer, disp_ink_hushall,
+            ${konsumtionsenheterSql("vuxna", "barn")} AS konsumtionsenheter
+     FROM (
        SELECT ar, hushall_id,
               count(*)::INTEGER AS personer,
               count(*) FILTER (WHERE ar - fodelsear >= 20)::INTEGER AS vuxna,
               count(*) FILTER (WHERE ar - fodelsear < 20)::INTEGER AS barn,
               sum(disp_ink)::DOUBLE AS disp_ink_hushall
-       FROM p WHERE hushall_id IS NOT NULL
+       FROM personer WHERE ar IN (${yearList}) AND hushall_id IS NOT NULL
        GROUP BY ar, hushall_id
-     ),
-     hushall_ke AS (
-       SELECT ar, hushall_id, personer, disp_ink_hushall,
-              ${konsumtionsenheterSql("vuxna", "barn")} AS konsumtionsenheter
-       FROM hushall
+     )`,
+  );
+  await exec(
+    con,
+    `CREATE OR REPLACE TEMP TABLE rdi_median_ekonomisk_standard AS
+     SELECT p.ar, median(${ekonomiskStandard}) AS median_ekonomisk_standard
+     FROM personer p LEFT JOIN rdi_hushall h ON h.ar = p.ar AND h.hushall_id = p.hushall_id
+     WHERE p.ar IN (${yearList})
+     GROUP BY p.ar`,
+  );
+  await exec(
+    con,
+    `CREATE OR REPLACE TABLE person_ar AS
+     WITH p AS (
+       SELECT * FROM personer WHERE ar IN (${yearList})
      ),
      berikad AS (
        SELECT p.*,
@@ -183,15 +198,11 @@ export async function createPersonFrame(con: Connection, options: PersonFrameOpt
               b.prisbasbelopp AS prisbasbelopp,
               coalesce(h.personer, 1)::INTEGER AS hushall_storlek,
               coalesce(h.konsumtionsenheter, 1.0) AS konsumtionsenheter,
-              coalesce(h.disp_ink_hushall, p.disp_ink::DOUBLE) / coalesce(h.konsumtionsenheter, 1.0)
-                AS ekonomisk_standard
+              ${ekonomiskStandard} AS ekonomisk_standard
        FROM p
        LEFT JOIN ref_deso d ON d.deso = p.deso
        LEFT JOIN ref_prisbasbelopp b ON b.ar = p.ar
-       LEFT JOIN hushall_ke h ON h.ar = p.ar AND h.hushall_id = p.hushall_id
-     ),
-     median_per_ar AS (
-       SELECT ar, median(ekonomisk_standard) AS median_ekonomisk_standard FROM berikad GROUP BY ar
+       LEFT JOIN rdi_hushall h ON h.ar = p.ar AND h.hushall_id = p.hushall_id
      )
      SELECT b.* EXCLUDE (vistelsetid_dagar, kommun_idag, regso, prisbasbelopp, hushall_storlek,
                          konsumtionsenheter, ekonomisk_standard),
@@ -208,7 +219,8 @@ export async function createPersonFrame(con: Connection, options: PersonFrameOpt
               AS lag_ekonomisk_standard,
             NULL::VARCHAR AS omradestyp
      FROM berikad b
-     JOIN median_per_ar m ON m.ar = b.ar
+     JOIN rdi_median_ekonomisk_standard m ON m.ar = b.ar
      LEFT JOIN ref_kommun k ON k.kommun = b.kommun_idag`,
   );
+  await exec(con, "DROP TABLE rdi_hushall; DROP TABLE rdi_median_ekonomisk_standard");
 }
