@@ -253,9 +253,11 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   for (const a of medians) {
     const n = counted[a.alias];
     if (a === primary) {
-      // The first n persons read, in order.
-      const values = (columns.at(-1) as Float64Array).slice(0, n);
-      sorted.push({ order: Int32Array.from({ length: n }, (_, j) => j), values });
+      // The first n persons read, in order (a plain loop: Int32Array.from with a mapping
+      // function took 0.4 s for 10.5 million).
+      const order = new Int32Array(n);
+      for (let j = 0; j < n; j++) order[j] = j;
+      sorted.push({ order, values: (columns.at(-1) as Float64Array).slice(0, n) });
       continue;
     }
     const [rows, values] = (await readColumns(
