@@ -151,7 +151,10 @@ describe("proveByWitnesses", () => {
     // D2's kön relation does not hold (4 ≠ 2 + 1), so it is no equation; R1 = D1 + D2 = (7, 4, 2).
     // Moving D2 into D1 would give D1 = (7, 4, 2), breaking D1's own kön equation: rejected.
     // Moving D1 into D2 leaves D1 = (0, 0, 0), which satisfies it: D2 t = 7 is proven, while
-    // D2 1 = 4 and D2 2 = 2 stay short of 5.
+    // D2 1 = 4 and D2 2 = 2 stay short of 5. D1 t is proven by a smaller move instead: two
+    // persons of kön 1 from D2 give D1 = (5, 4, 1), which keeps D1's equation, and D2 = (2, 0, 1),
+    // which has none; R1 stays. Nothing else can reach 5: D1 1 + D2 1 = R1 1 = 4 and
+    // D1 2 + D2 2 = 2, fixed by K − R2.
     const { con, id } = await kommun({
       published: ["K", "R2", "D3"],
       values: { D2: [4, 2, 1], R1: [7, 4, 2], K: [13, 7, 5] },
@@ -159,8 +162,141 @@ describe("proveByWitnesses", () => {
     });
     const { graph, requirements, byCell, units } = await requirementsOf(con);
     const proven = new Uint8Array(requirements.length);
-    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(1);
-    expect(requirements[proven.indexOf(1)].cell).toBe(id("D2", 0));
+    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(2);
+    expect(requirements.filter((_, r) => proven[r]).map((r) => r.cell)).toEqual([id("D1", 0), id("D2", 0)]);
+  });
+
+  it("gathers a DeSO whose published cells are empty, as long as nothing moves into them", async () => {
+    //          t   1   2
+    //     D1   2   2   0 (2 published)    R1   5   5   0
+    //     D2   3   3   0 (2 published)    R2   6   3   3
+    //     D3   6   3   3                  K   11   8   3   (published)
+    // D1 and D2 count nobody of kön 2 and publish that 0; everything else below K is suppressed.
+    // D2 gathered into D1 moves nothing into D1's published 0: D1 = (5, 5, 0) proves D1 t and 1,
+    // and D1 into D2 proves D2's. D3 takes D1 across the (dark) RegSOs: D3 = R2 = (8, 5, 3) proves
+    // D3 1 and R2 1. D3 2 and R2 2 cannot move: R1 2 = D1 2 + D2 2 = 0 is published, so
+    // R2 2 = K 2 − R1 2 = 3 exactly.
+    const { con, id } = await kommun({
+      published: ["K", "D1:2", "D2:2"],
+      values: { D1: [2, 2, 0], D2: [3, 3, 0], R1: [5, 5, 0], K: [11, 8, 3] },
+    });
+    const { graph, requirements, byCell, units } = await requirementsOf(con);
+    const proven = new Uint8Array(requirements.length);
+    proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true);
+    const provenCells = requirements.filter((_, r) => proven[r]).map((r) => r.cell);
+    expect(provenCells).toEqual([
+      id("D1", 0),
+      id("D1", 1),
+      id("D2", 0),
+      id("D2", 1),
+      id("D3", 1),
+      id("R2", 1),
+    ]);
+    // The LP agrees that the two left are exposed.
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({}));
+    expect(exposures.map((e) => [e.cell, e.interval[0], e.interval[1]])).toEqual([
+      [id("D3", 2), 3, 3],
+      [id("R2", 2), 3, 3],
+    ]);
+  });
+
+  it("proves a lower bound by a swap the other way (money)", async () => {
+    // Sums of money by kön; the DeSO totals and everything of R1 and K are published, so D1 and
+    // D2 can only trade between kön, in opposite directions:
+    //          t      1      2
+    //     D1   1000   600    400        R1 = D1 + D2   2000  1100  900   (published)
+    //     D2   1000   500    500
+    // D1 1 must be able to lie 10 % either side of 600: [540, 660]. D1 1 −60, D1 2 +60 with
+    // D2 1 +60, D2 2 −60 keeps every published sum, and so does the opposite.
+    const { con, id } = await kommun({
+      published: ["K", "R1", "R2", "D3", "D1:t", "D2:t"],
+      values: {
+        D1: [1000, 600, 400],
+        D2: [1000, 500, 500],
+        D3: [100, 50, 50],
+        R1: [2000, 1100, 900],
+        R2: [100, 50, 50],
+        K: [2100, 1150, 950],
+      },
+    });
+    const graph = await loadGraph(con, "t", spec);
+    const units = await loadUnits(con, "t", spec, graph.cells);
+    if (!units) throw new Error("no units");
+    const cell = id("D1", 1);
+    const requirement = (sense: "max" | "min", bound: number): Requirement => ({
+      cell,
+      rule: "dominans",
+      quantity: "antal",
+      terms: [{ column: "antal", coef: 1 }],
+      sense,
+      bound,
+    });
+    // A bound beyond the 1,000 of D1 t (D1 2 cannot go below 0) is out of reach.
+    const requirements = [requirement("max", 660), requirement("min", 540), requirement("max", 1001)];
+    const proven = new Uint8Array(requirements.length);
+    const byCell = new Map([[cell - 1, [0, 1, 2]]]);
+    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(2);
+    expect([...proven]).toEqual([1, 1, 0]);
+  });
+
+  it("proves a count by a cycle inside one kommun, with no partner", async () => {
+    //              t   1   2
+    //     totalt  20  12   8      every total published (kön totals, age totals)
+    //     20–44    8   3   5      kön × age suppressed
+    //     45–64   12   9   3
+    // 20–44 kön 1 and 45–64 kön 2 (3 each) must reach 5. Neither a swap within an age class nor
+    // one within a kön keeps the published totals; the cycle 20–44 1 +2, 20–44 2 −2, 45–64 1 −2,
+    // 45–64 2 +2 keeps them all and shows both at 5.
+    const con = await openDatabase({ threads: 1 });
+    const table: [string, string, number][] = [
+      ["t", "tot", 20],
+      ["1", "tot", 12],
+      ["2", "tot", 8],
+      ["t", "a1", 8],
+      ["1", "a1", 3],
+      ["2", "a1", 5],
+      ["t", "a2", 12],
+      ["1", "a2", 9],
+      ["2", "a2", 3],
+    ];
+    const id = (kon: string, age: string) => table.findIndex(([k, a]) => k === kon && a === age) + 1;
+    const cells = table.map(([kon, age, v], i) => {
+      const sup = kon !== "t" && age !== "tot";
+      const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
+      return `(${i + 1}, 1, 2022, 'kommun', 'K', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
+    });
+    const members: string[] = [];
+    let g = 0;
+    const group = (parent: number, children: number[]) => {
+      g++;
+      members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
+    };
+    for (const age of ["tot", "a1", "a2"]) group(id("t", age), [id("1", age), id("2", age)]);
+    for (const kon of ["t", "1", "2"]) group(id(kon, "tot"), [id(kon, "a1"), id(kon, "a2")]);
+    await exec(
+      con,
+      `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
+         v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
+       CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
+       CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+    );
+    const kommunSpec: TableSpec = {
+      ...spec,
+      witnessUnits: {
+        unit: "CASE WHEN niva = 'kommun' THEN region END",
+        parent: "NULL",
+        pool: "'L'",
+        slice: "kon || '|' || alder",
+      },
+    };
+    const { exposures, stats } = await findExposures(
+      con,
+      "t",
+      kommunSpec,
+      resolveRules({ lpMaxVariables: 0 }),
+    );
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0 });
   });
 
   it("leaves to the LP what no witness proves, which then finds the exposures", async () => {
@@ -178,6 +314,29 @@ describe("proveByWitnesses", () => {
       [id("R1", 1), 4, 4],
       [id("R1", 2), 3, 3],
     ]);
+  });
+
+  it("lets the LP keep a relation that holds only up to rounding, as the data check does", async () => {
+    //          t           1   2
+    //     D1   2           2   0                 R1   6   4   2 (2 published)
+    //     D2   4.0000004   2   2.0000004 (2 published)
+    //     D3   6           3   3                 R2   6   3   3       K   12   7   5 (published)
+    // D1 2 = R1 2 − D2 2 = −0.0000004: the relation R1 = D1 + D2 holds within the tolerance with
+    // which cells.ts accepts one, but an exact row would leave even the true table outside the
+    // LP, since D1 2 ≥ 0 (it threw "ended with status 8", infeasible). With it, the LP finds
+    // what an attacker finds: R2 2 = K 2 − R1 2 = 3 = D3 2 exactly, while D1, D2 and kön 1
+    // everywhere can reach 5 (D1 1 = 7 with D2 1 = R2 1 = 0).
+    const { con, id } = await kommun({
+      published: ["K", "R1:2", "D2:2"],
+      values: {
+        D1: [2, 2, 0],
+        D2: [4.0000004, 2, 2.0000004],
+        R1: [6, 4, 2],
+        K: [12, 7, 5],
+      },
+    });
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({}));
+    expect(exposures.map((e) => e.cell)).toEqual([id("D3", 2), id("R2", 2)]);
   });
 
   it("proves by witness tables with the LP off too, and counts the rest as not checked", async () => {
