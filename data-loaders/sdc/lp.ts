@@ -195,23 +195,25 @@ class NeighbourhoodLp {
         const indices: number[] = [];
         const values: number[] = [];
         let rhs = 0;
-        let size = 0;
+        let truth = 0;
         for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
           const c = graph.memberCell[m];
           const coef = graph.memberIsParent[m] ? 1 : -1;
           const v = varOf(c, col);
-          size += Math.abs(graph.values[col][c]);
           if (graph.sup[c] && inBall.has(c) && v !== undefined) {
             indices.push(v);
             values.push(coef);
+            truth += coef * graph.values[col][c];
           } else rhs -= coef * graph.values[col][c];
         }
         if (indices.length === 0) continue;
-        // A relation holds in the data up to rounding (cells.ts: 1e-6 + 1e-9 · Σ|value|); the row
-        // allows the same, or sums of money in the billions over hundreds of DeSOs leave the true
-        // table itself outside the LP by a few millionths.
-        const slack = 1e-6 + 1e-9 * size;
-        model.addRow(rhs - slack, graph.eq[col][g] ? rhs + slack : solver.infinity, { indices, values });
+        // A relation holds in the data up to rounding (cells.ts accepts 1e-6 + 1e-9 · Σ|value|):
+        // the row is widened just enough to keep the true table, which the attacker cannot rule
+        // out, inside the LP. Exact relations (all counts) keep their exact row.
+        model.addRow(Math.min(rhs, truth), graph.eq[col][g] ? Math.max(rhs, truth) : solver.infinity, {
+          indices,
+          values,
+        });
         rows++;
       }
     }
