@@ -98,8 +98,10 @@ export function suppressForRoom(graph: SdcGraph, spec: TableSpec, rules: SdcRule
   };
   const share = KINDS.indexOf("share");
   const mean = KINDS.indexOf("mean");
+  const ratio = KINDS.indexOf("ratio");
   const needN = (c: number): number =>
-    graph.rule[c] === RULE.denominator && (graph.kind[c] === share || graph.kind[c] === mean)
+    graph.rule[c] === RULE.denominator &&
+    (graph.kind[c] === share || graph.kind[c] === mean || graph.kind[c] === ratio)
       ? rules.denominatorAbove + 1
       : Number.NaN;
   const needC = (c: number): number =>

@@ -4,6 +4,7 @@
  * keys, published columns, additive relations, the kind of each cell — is declared here.
  */
 import { SORT_KEY } from "../engine/compute.ts";
+import { INDICATORS } from "../engine/registry/index.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 
 /**
@@ -25,12 +26,15 @@ export interface Relation {
 /**
  * What a cell is, which decides its primary rules and what its published columns mean:
  * - `count`: a count of persons (published in `countColumn`);
- * - `share`: numerator and denominator are counts of persons;
+ * - `share`: numerator and denominator are counts of persons, the numerator's among the
+ *   denominator's (numerator ≤ denominator);
+ * - `ratio`: numerator and denominator are counts of two different groups of persons (a kvot such
+ *   as employed in-movers per employed out-mover), so the numerator may exceed the denominator;
  * - `mean`: a mean, median or ratio over a population of persons (denominator = persons);
  * - `money`: a share or sum of money with contributors and a largest contribution;
  * - `measure`: a non-additive measure (segregation) with its own rules.
  */
-export type CellKind = "count" | "share" | "mean" | "money" | "measure";
+export type CellKind = "count" | "share" | "mean" | "money" | "measure" | "ratio";
 
 export interface TableSpec {
   /** Short name used in reports: `indikatorer`. */
@@ -98,6 +102,12 @@ export interface TableSpec {
 }
 
 const R = RULE_NAMES;
+
+/** Indicators whose numerator and denominator count different groups (kind kvot), as SQL literals. */
+const RATIO_INDICATORS =
+  INDICATORS.filter((d) => d.kind === "kvot")
+    .map((d) => `'${d.id}'`)
+    .join(", ") || "NULL";
 
 /** Region hierarchy: DeSO ⊂ RegSO ⊂ kommun ⊂ län ⊂ riket. Persons without DeSO make kommun ≥ Σ RegSO. */
 export const REGION_RELATIONS: Relation[] = [
@@ -229,6 +239,7 @@ export function indikatorerSpec(): TableSpec {
     additive: ["taljare", "namnare"],
     relations: [...REGION_RELATIONS, ...BREAKDOWN_RELATIONS],
     kind: `CASE WHEN bidragsgivare IS NOT NULL OR storsta_bidrag IS NOT NULL THEN 'money'
+                WHEN antal_taljare IS NOT NULL AND indikator IN (${RATIO_INDICATORS}) THEN 'ratio'
                 WHEN antal_taljare IS NOT NULL THEN 'share'
                 WHEN namnare IS NULL THEN 'count'
                 ELSE 'mean' END`,
@@ -238,9 +249,9 @@ export function indikatorerSpec(): TableSpec {
       WHEN status IS NOT NULL OR antal IS NULL THEN NULL
       WHEN kind = 'count' THEN CASE WHEN antal > 0 AND antal < ${rules.countMin} THEN '${R.count}' END
       WHEN antal <= ${rules.denominatorAbove} THEN '${R.denominator}'
-      WHEN kind = 'share' THEN CASE
+      WHEN kind IN ('share', 'ratio') THEN CASE
         WHEN antal_taljare <= ${rules.numeratorAbove} THEN '${R.numerator}'
-        WHEN antal - antal_taljare <= ${rules.numeratorAbove} THEN '${R.complement}' END
+        WHEN kind = 'share' AND antal - antal_taljare <= ${rules.numeratorAbove} THEN '${R.complement}' END
       WHEN kind = 'money' THEN CASE
         WHEN bidragsgivare > 0 AND bidragsgivare < ${rules.moneyMinContributors} THEN '${R.contributors}'
         WHEN storsta_bidrag > ${rules.moneyDominance} * abs(taljare) THEN '${R.dominance}' END

@@ -136,6 +136,44 @@ describe("protectTables: primary rules for shares, means and money", () => {
     expect(await suppressedCells(con)).toEqual(["kommun:0114", "kommun:0115", "kommun:0117"]);
   });
 
+  it("applies the numerator rule but no complement to a ratio (kvot) of two groups", async () => {
+    const con = await database();
+    // Employed in-movers per employed out-mover; numerator and denominator are different persons.
+    //   0114: 28 in, 30 out  → published (as a share, 30 − 28 = 2 would fail the complement rule)
+    //   0115: 40 in, 30 out  → published (the numerator may exceed the denominator)
+    //   0117:  4 in, 30 out  → taljare rule (needs > 5)
+    const kvot = { indikator: "kvot_forvarvsarbetande_flyttare" };
+    await createIndikatorerRaw(con, [
+      share("kommun", "0114", 28, 30, kvot),
+      share("kommun", "0115", 40, 30, kvot),
+      share("kommun", "0117", 4, 30, kvot),
+    ]);
+    const report = await protectTables(con);
+    expect(report.suppressed).toEqual([{ table: "indikatorer", rule: "taljare", cells: 1 }]);
+    expect(await suppressedCells(con)).toEqual(["kommun:0117"]);
+  });
+
+  it("lets a ratio's numerator exceed its denominator in the attacker's LP", async () => {
+    const con = await database();
+    // Län 01 = 0114 + 0115; both kommuner have at most 20 out-movers (namnare rule), the län
+    // passes every rule and is published:
+    //   0114: 4 in, 3 out; 0115: 30 in, 19 out; län: 34 in, 22 out.
+    // For the attacker each kommun's out-movers lie in [0, 22], which reaches 21: protected.
+    // Were a ratio held to numerator ≤ denominator like a share, the in-movers (34) could not fit
+    // under the out-movers (22): even the true table would lie outside the LP, and protection
+    // failed with "the attacker's LP … ended with status 8".
+    const kvot = { indikator: "kvot_forvarvsarbetande_flyttare" };
+    await createIndikatorerRaw(con, [
+      share("kommun", "0114", 4, 3, kvot),
+      share("kommun", "0115", 30, 19, kvot),
+      share("lan", "01", 34, 22, kvot),
+    ]);
+    const report = await protectTables(con);
+    expect(report.suppressed).toEqual([{ table: "indikatorer", rule: "namnare", cells: 2 }]);
+    expect(await suppressedCells(con)).toEqual(["kommun:0114", "kommun:0115"]);
+    await expect(auditTables(con)).resolves.toBeDefined();
+  });
+
   it("applies the contributor and dominance rules to sums of money, and the denominator rule to means", async () => {
     const con = await database();
     const money = (region: string, bidragsgivare: number, storsta: number) => ({
