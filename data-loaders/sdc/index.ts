@@ -6,6 +6,7 @@
 import type { Connection } from "../db.ts";
 import { exec, queryRows } from "../db.ts";
 import { createReferenceTables } from "../reference/geography.ts";
+import { boundRepairs } from "./bounds.ts";
 import {
   checkColumns,
   createCells,
@@ -157,24 +158,25 @@ async function protectPartition(
   options.progress(
     `disclosure control: ${options.label}: singleton rule +${singles}, room rule +${room} (${seconds()}: ${laps.join(", ")})`,
   );
-  // The singleton rule is necessary, not sufficient: let the attacker's LP find what is still
-  // exposed, suppress a neighbour of each such cell and repeat until nothing is.
-  // Suppressing more cells only widens intervals, so later rounds re-check only the exposed cells.
-  if (rules.lpMaxVariables === 0) {
-    // Nothing to repair without the LP; the audit reports which intervals it could still prove.
-    options.progress(`disclosure control: ${options.label}: LP off, group rules only (${seconds()})`);
-    return 0;
-  }
+  // The singleton rule is necessary, not sufficient: find what is still exposed — on bounds
+  // propagated over the relations, and with the LP on by the attacker's LP — suppress a neighbour
+  // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
+  // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
+  // decide is left to the audit's witness tables.
+  const lpOn = rules.lpMaxVariables > 0;
   let repaired = 0;
   let only: Set<number> | undefined;
   for (let round = 1; ; round++) {
-    const { exposures, stats } = await findExposures(con, prefix, spec, rules, {
+    const { exposures, stats, bounds, failing } = await findExposures(con, prefix, spec, rules, {
       only,
       graph,
+      witnesses: lpOn,
       onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),
     });
     options.progress(
-      `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.lps} LPs, ${exposures.length} exposed (${seconds()})`,
+      lpOn
+        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${exposures.length} exposed (${seconds()})`
+        : `disclosure control: ${options.label}: bounds round ${round}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));
     if (exposures.length === 0) return repaired;
@@ -184,7 +186,13 @@ async function protectPartition(
     // to each other often propose the same cell: it is added once, and the next round's LP tells
     // whether it was enough. When every group around them is hidden already, look further out.
     const exposed = [...only].map((id) => id - 1).sort((x, y) => x - y);
-    let added = cheapestPartners(graph, exposed);
+    // Exposures on bounds name the relations to blame: hide a published member of each. The LP's
+    // exposures, and those no single relation explains, take the cheapest neighbour.
+    const blamed = bounds && failing ? boundRepairs(graph, spec, bounds, failing) : undefined;
+    const rest = exposed.filter((c) => !blamed?.answered.has(c));
+    let added = [...new Set([...(blamed?.picks ?? []), ...cheapestPartners(graph, rest)])].sort(
+      (x, y) => x - y,
+    );
     for (const c of added) suppress(graph, c);
     if (added.length === 0) added = exposed.map((c) => suppressNeighbour(graph, c)).filter((c) => c >= 0);
     if (added.length === 0)
@@ -337,7 +345,7 @@ function formatReport(tables: SdcTableReport[], suppressed: SuppressedCount[]): 
     const share = t.cells > 0 ? (100 * (t.primary + t.secondary)) / t.cells : 0;
     lines.push(
       `  ${t.table}: ${t.cells} cells, ${t.primary} primary, ${t.secondary} secondary (${share.toFixed(1)} %)` +
-        (t.repaired > 0 ? `, of which ${t.repaired} added after the LP check` : ""),
+        (t.repaired > 0 ? `, of which ${t.repaired} added to repair exposures (bounds, LP)` : ""),
     );
     for (const s of suppressed.filter((x) => x.table === t.table)) {
       lines.push(`    ${s.rule.padEnd(14)} ${s.cells}`);
@@ -529,7 +537,7 @@ export async function auditTables(
     report.seconds = (performance.now() - t0) / 1000;
     tables.push(report);
     progress(
-      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven (${report.witnessed} by witness tables, ${report.requirements - report.unchecked - report.witnessed} by ${report.lps} LPs), ${report.unchecked} not checked (LP off) (${report.seconds.toFixed(1)} s)`,
+      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven (${report.witnessed} by witness tables, ${report.requirements - report.unchecked - report.witnessed} by ${report.lps} LPs), ${report.unchecked} not decided (LP off: no witness table, and no exposure on bounds) (${report.seconds.toFixed(1)} s)`,
     );
   }
   for (const e of exposures) problems.push(describeExposure(e));
@@ -545,7 +553,7 @@ export async function auditTables(
         "Disclosure audit: passed",
         ...tables.map(
           (t) =>
-            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${t.requirements - t.unchecked - t.witnessed} by ${t.lps} LPs), ${t.unchecked} not checked (LP off: group rules only)`,
+            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${t.requirements - t.unchecked - t.witnessed} by ${t.lps} LPs), ${t.unchecked} not decided (LP off: no witness table, and no exposure on bounds)`,
         ),
       ].join("\n"),
   };

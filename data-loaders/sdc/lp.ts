@@ -13,6 +13,7 @@
 import loadHighs from "highs";
 import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
+import { type Bounds, failsOnBounds, mayFail, propagateBounds } from "./bounds.ts";
 import { quote } from "./cells.ts";
 import { KINDS, loadBlocks, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
@@ -52,7 +53,8 @@ export interface Exposure {
   trueValue: number;
   /** The interval is the whole table's (the neighbourhood held the cell's whole connected part). */
   exact: boolean;
-  /** Variables of the LP that gave the interval. */
+  /** Variables of the LP that gave the interval; 0 when bounds without an LP found it (bounds.ts),
+   * and the interval is then an outer one: the attacker's exact interval lies inside it. */
   neighbourhood: number;
 }
 
@@ -64,6 +66,8 @@ export interface LpStats {
   unchecked: number;
   /** Requirements proven by a witness table without an LP (witness.ts). */
   witnessed: number;
+  /** Requirements found failing on bounds propagated over the relations (bounds.ts), no LP. */
+  bounded: number;
 }
 
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
@@ -420,9 +424,12 @@ export async function findExposures(
     neighbourhoods?: { block: number; first: number };
     /** Called about every 10 s while the LPs run. */
     onProgress?: (message: string) => void;
+    /** Prove with witness tables (default true). Protection with the LP off skips them: they
+     * decide nothing it acts on. */
+    witnesses?: boolean;
   } = {},
-): Promise<{ exposures: Exposure[]; stats: LpStats }> {
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0 };
+): Promise<{ exposures: Exposure[]; stats: LpStats; bounds?: Bounds; failing?: Requirement[] }> {
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
@@ -447,6 +454,55 @@ export async function findExposures(
   if (spec.witnessUnits) graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
   const units = graph.units;
   const lpOff = rules.lpMaxVariables === 0;
+  const witnesses = options.witnesses ?? true;
+  const exposures: Exposure[] = [];
+  /** An exposure of requirement r, with the interval [lo, hi] found and how. */
+  const expose = (requirement: Requirement, interval: [number, number], exact: boolean, variables: number) =>
+    exposures.push({
+      table: spec.name,
+      cell: requirement.cell,
+      key: "",
+      rule: requirement.rule,
+      quantity: requirement.quantity,
+      sense: requirement.sense,
+      required: requirement.bound,
+      attained: requirement.sense === "max" ? interval[1] : interval[0],
+      interval,
+      trueValue: requirement.terms.reduce(
+        (sum, t) => sum + t.coef * graph.values[A.indexOf(t.column)][requirement.cell - 1],
+        0,
+      ),
+      exact,
+      neighbourhood: variables,
+    });
+
+  // Bounds propagated over the relations (bounds.ts) find, without an LP, the requirements that
+  // fail even on outer bounds: these are exposed whatever the LP would say.
+  const bounds = propagateBounds(graph, spec, nonNegative);
+  const failing = new Map<number, Set<number>>();
+  const failingRequirements: Requirement[] = [];
+  primaryCells((c) => {
+    if (!mayFail(bounds, c, nonNegative)) return;
+    const value = (column: string) => {
+      const i = A.indexOf(column);
+      return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
+    };
+    requirementsFor(spec, rules, {
+      id: c + 1,
+      kind: KINDS[graph.kind[c]],
+      rule: RULES[graph.rule[c]],
+      value,
+    }).forEach((requirement, k) => {
+      const { fails, interval } = failsOnBounds(bounds, spec, requirement);
+      if (!fails) return;
+      expose(requirement, interval, true, 0);
+      failingRequirements.push(requirement);
+      stats.bounded++;
+      const set = failing.get(c) ?? new Set<number>();
+      set.add(k);
+      failing.set(c, set);
+    });
+  });
 
   // Requirements of the primary-suppressed cells, in cell order. With the LP off only those that
   // a witness table may prove (cells of a unit) are built; the others are only counted: how many
@@ -456,7 +512,7 @@ export async function findExposures(
   const byCell = new Map<number, number[]>();
   const counts = new Map<number, number>();
   primaryCells((c) => {
-    if (lpOff && !units?.unitOf[c]) {
+    if (lpOff && (!witnesses || !units?.unitOf[c])) {
       let mask = 0;
       for (let i = 0; i < A.length; i++) if (!Number.isNaN(graph.values[i][c])) mask |= 1 << i;
       const key = (graph.kind[c] * RULES.length + graph.rule[c]) * (1 << A.length) + mask;
@@ -492,19 +548,22 @@ export async function findExposures(
   });
   stats.requirements += requirements.length;
   const proven = new Uint8Array(requirements.length);
+  // What the bounds found exposed is settled: reported, not to be proven.
+  for (const [c, ks] of failing) {
+    const own = byCell.get(c);
+    if (own) for (const k of ks) proven[own[k]] = 1;
+  }
   // 0. Witness tables built by moving whole small areas (witness.ts): no LP needed. Skipped when
   // there is nothing to prove, as in a repair round whose exposed cells all lie outside units.
-  if (units && requirements.length > 0)
+  if (units && witnesses && requirements.length > 0)
     stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
-  if (lpOff) {
-    stats.unchecked = stats.requirements - stats.witnessed;
-    return { exposures: [], stats };
+  if (lpOff || requirements.every((_, r) => proven[r])) {
+    stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.bounded : 0;
+    return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
   }
-  if (requirements.every((_, r) => proven[r])) return { exposures: [], stats };
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
 
   const solver = await highs();
-  const exposures: Exposure[] = [];
   const started = performance.now();
   let reported = started;
   const report = (phase: string, done: number) => {
@@ -579,25 +638,7 @@ export async function findExposures(
       if (left.length > 0 && (ball.complete || size >= rules.lpMaxVariables)) {
         // Not provable: report the attacker's interval within this neighbourhood.
         for (const r of left) {
-          const requirement = requirements[r];
-          const interval = lp.interval(position.get(r) as number);
-          exposures.push({
-            table: spec.name,
-            cell: requirement.cell,
-            key: "",
-            rule: requirement.rule,
-            quantity: requirement.quantity,
-            sense: requirement.sense,
-            required: requirement.bound,
-            attained: requirement.sense === "max" ? interval[1] : interval[0],
-            interval,
-            trueValue: requirement.terms.reduce(
-              (sum, t) => sum + t.coef * graph.values[A.indexOf(t.column)][requirement.cell - 1],
-              0,
-            ),
-            exact: ball.complete,
-            neighbourhood: lp.variables,
-          });
+          expose(requirements[r], lp.interval(position.get(r) as number), ball.complete, lp.variables);
           proven[r] = 1; // settled: reported
         }
       }
@@ -605,20 +646,24 @@ export async function findExposures(
       if (own.every((r) => proven[r])) break;
     }
   }
-  if (exposures.length > 0) {
-    const keyText = [...spec.tableKeys, ...spec.cellKeys]
-      .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
-      .join(" || ',' || ");
-    const keys = await queryRows<{ id: number; key: string }>(
-      con,
-      `SELECT id::DOUBLE AS id, ${keyText} AS key FROM ${prefix}_cells
-       WHERE id IN (${[...new Set(exposures.map((e) => e.cell))].join(",")})`,
-    );
-    const keyOf = new Map(keys.map((k) => [k.id, k.key]));
-    for (const e of exposures) e.key = keyOf.get(e.cell) ?? "";
+  return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
+
+  /** The exposures in cell order, each with its cell's keys. */
+  async function withKeys(list: Exposure[]): Promise<Exposure[]> {
+    if (list.length > 0) {
+      const keyText = [...spec.tableKeys, ...spec.cellKeys]
+        .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
+        .join(" || ',' || ");
+      const keys = await queryRows<{ id: number; key: string }>(
+        con,
+        `SELECT id::DOUBLE AS id, ${keyText} AS key FROM ${prefix}_cells
+         WHERE id IN (${[...new Set(list.map((e) => e.cell))].join(",")})`,
+      );
+      const keyOf = new Map(keys.map((k) => [k.id, k.key]));
+      for (const e of list) e.key = keyOf.get(e.cell) ?? "";
+    }
+    return list.sort((a, b) => a.cell - b.cell);
   }
-  exposures.sort((a, b) => a.cell - b.cell);
-  return { exposures, stats };
 }
 
 /** One line describing an exposure: table, cell, rule and the interval found against the one required. */
@@ -627,8 +672,11 @@ export function describeExposure(e: Exposure): string {
     Number.isFinite(x) ? String(Math.round(x * 1e6) / 1e6) : x > 0 ? "∞" : "-∞",
   );
   const need = e.sense === "max" ? `to reach ${e.required}` : `to reach down to ${e.required}`;
-  const scope = e.exact
-    ? ""
-    : ` (within a neighbourhood of ${e.neighbourhood} LP variables, the largest allowed: not provable)`;
+  const scope =
+    e.neighbourhood === 0
+      ? " (bounds propagated over the relations; the exact interval lies inside)"
+      : e.exact
+        ? ""
+        : ` (within a neighbourhood of ${e.neighbourhood} LP variables, the largest allowed: not provable)`;
   return `${e.table}: suppressed cell (${e.key}), rule ${e.rule}: the published cells give ${e.quantity} in [${lo}, ${hi}]${scope}, but the protection interval must extend ${need}`;
 }

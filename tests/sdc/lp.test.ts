@@ -130,10 +130,25 @@ describe("findExposures on neighbourhoods", () => {
     expect(stats.lps).toBe(1);
   });
 
-  it("checks nothing with the LP switched off, and says so", async () => {
+  it("finds recovered cells on bounds with the LP switched off", async () => {
+    // x11 = 10 − 7 and x22 = 11 − 9: each the only unknown of a relation. Bounds propagated over
+    // the relations pin both, and no LP is needed to see it.
     const con = await table([1, 4]);
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
+    expect(exposures.map((e) => [e.cell, e.interval, e.neighbourhood])).toEqual([
+      [1, [3, 3], 0],
+      [4, [2, 2], 0],
+    ]);
+    expect(describeExposure(exposures[0])).toContain("bounds propagated over the relations");
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 0, witnessed: 0, bounded: 2 });
+  });
+
+  it("leaves undecided with the LP off what the bounds cannot settle, and says so", async () => {
+    // All four inner cells hidden: the bounds give x11 ≤ min(10, 12) and x22 ≤ min(11, 9), which
+    // reach 5, but outer bounds prove nothing — only the LP (above) proves these two.
+    const con = await table([1, 2, 3, 4]);
+    const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0 });
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0 });
   });
 });

@@ -223,6 +223,37 @@ describe("protectTables: primary rules for shares, means and money", () => {
     expect(hidden.sort()).toEqual(["andel_sjukpenning:0114", "andel_sjukpenning:0115", "ohalsotal:0123"]);
   });
 
+  it("with the LP off, hides the parent that bounds a hidden sum of money too tightly", async () => {
+    const con = await database();
+    // Sums of money (sjukpenning) in län 01 = 0114 + 0115:
+    //   0114: 950 kr from 9 contributors → bidragsgivare rule;
+    //   0115:  50 kr from 15 contributors → published by the rules, hidden by the singleton rule;
+    //   län:  1000 kr from 24 → passes.
+    // With the län published, 0114 lies in [0, 1000] for the attacker, short of the 10 % above
+    // its value (1045) that it must be able to reach: the bounds find it, and the län, the only
+    // published cell of the relation to blame, is hidden too.
+    const money = (niva: string, region: string, kr: number, bidragsgivare: number) => ({
+      niva,
+      region,
+      indikator: "andel_sjukpenning",
+      taljare: kr,
+      namnare: 100_000,
+      varde: kr / 1000,
+      antal: 100,
+      bidragsgivare,
+      storsta_bidrag: 100,
+    });
+    await createIndikatorerRaw(con, [
+      money("kommun", "0114", 950, 9),
+      money("kommun", "0115", 50, 15),
+      money("lan", "01", 1000, 24),
+    ]);
+    const report = await protectTables(con, { rules: { lpMaxVariables: 0 } });
+    expect(await suppressedCells(con)).toEqual(["kommun:0114", "kommun:0115", "lan:01"]);
+    expect(report.tables[0].repaired).toBe(1);
+    await expect(auditTables(con, { rules: { lpMaxVariables: 0 } })).resolves.toBeDefined();
+  });
+
   it("leaves cells with status '.' (not available) alone", async () => {
     const con = await database();
     await createIndikatorerRaw(con, [

@@ -296,7 +296,7 @@ describe("proveByWitnesses", () => {
       resolveRules({ lpMaxVariables: 0 }),
     );
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0 });
+    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
   });
 
   it("leaves to the LP what no witness proves, which then finds the exposures", async () => {
@@ -339,14 +339,23 @@ describe("proveByWitnesses", () => {
     expect(exposures.map((e) => e.cell)).toEqual([id("D3", 2), id("R2", 2)]);
   });
 
-  it("proves by witness tables with the LP off too, and counts the rest as not checked", async () => {
+  it("proves by witness tables with the LP off too, and finds the rest exposed on bounds", async () => {
     const dark = await kommun({ published: ["K"] });
     const all = await findExposures(dark.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
-    expect(all.stats).toEqual({ requirements: 12, lps: 0, witnessed: 12, unchecked: 0 });
+    expect(all.stats).toEqual({ requirements: 12, lps: 0, witnessed: 12, unchecked: 0, bounded: 0 });
+    // With R2 published, R1 = K − R2 = (7, 4, 3) exactly, and D1, D2 by kön are at most R1's:
+    // the six exposures the LP finds (above), found here without it.
     const lit = await kommun({ published: ["K", "R2", "D3"] });
     const some = await findExposures(lit.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
-    expect(some.exposures).toEqual([]);
-    expect(some.stats).toEqual({ requirements: 8, lps: 0, witnessed: 2, unchecked: 6 });
+    expect(some.exposures.map((e) => [e.cell, e.interval[0], e.interval[1]])).toEqual([
+      [lit.id("D1", 1), 0, 4],
+      [lit.id("D1", 2), 0, 3],
+      [lit.id("D2", 1), 0, 4],
+      [lit.id("D2", 2), 0, 3],
+      [lit.id("R1", 1), 4, 4],
+      [lit.id("R1", 2), 3, 3],
+    ]);
+    expect(some.stats).toEqual({ requirements: 8, lps: 0, witnessed: 2, unchecked: 0, bounded: 6 });
   });
 
   it("swaps persons between kön within DeSOs whose totals are published, RegSOs moving along", async () => {
@@ -430,6 +439,6 @@ describe("proveByWitnesses", () => {
     };
     const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0 });
+    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
   });
 });
