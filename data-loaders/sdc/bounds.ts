@@ -29,11 +29,17 @@ export interface Bounds {
 /** Group visits allowed per group before propagation stops (bounds stay valid when it stops). */
 const VISITS_PER_GROUP = 40;
 
-/** Propagates bounds over every relation of the graph to a fixed point or the visit budget. */
+/**
+ * Propagates bounds over every relation of the graph to a fixed point or the visit budget. With
+ * `within`, only the cells it marks are tightened: every other suppressed cell keeps the loosest
+ * bounds ([0, ∞) or (−∞, ∞)), so the result still contains the exact intervals, only looser — a
+ * cheap local check around a few cells.
+ */
 export function propagateBounds(
   graph: SdcGraph,
   spec: TableSpec,
   nonNegative: (cell: number, column: number) => boolean,
+  within?: Uint8Array,
 ): Bounds {
   const A = spec.additive.length;
   const lo = spec.additive.map(() => new Float64Array(graph.cells));
@@ -52,18 +58,21 @@ export function propagateBounds(
   // A relation holds in the data up to rounding (cells.ts accepts a small residual); as in the
   // LP's rows, each bound it gives is widened by the true table's residual, so rounding never
   // makes a bound tighter than the truth. Exact relations (all counts) give exact bounds.
-  const tolerance = spec.additive.map((_, col) => {
-    const t = new Float64Array(graph.groups);
-    for (let g = 0; g < graph.groups; g++) {
+  const tolerance = spec.additive.map(() => new Float64Array(graph.groups).fill(Number.NaN));
+  const slackOf = (g: number, col: number) => {
+    let t = tolerance[col][g];
+    if (Number.isNaN(t)) {
       let residual = 0;
       for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
         const v = graph.values[col][graph.memberCell[m]];
         if (!Number.isNaN(v)) residual += graph.memberIsParent[m] ? v : -v;
       }
-      t[g] = Math.abs(residual);
+      t = Math.abs(residual);
+      tolerance[col][g] = t;
     }
     return t;
-  });
+  };
+  const free = (c: number) => graph.sup[c] === 1 && (!within || within[c] === 1);
   const q = spec.quantities;
   const num = q.numerator ? spec.additive.indexOf(q.numerator) : -1;
   const den = q.denominator ? spec.additive.indexOf(q.denominator) : -1;
@@ -90,32 +99,34 @@ export function propagateBounds(
   const better = (value: number) => 1e-9 * Math.max(1, Math.abs(value));
   const lower = (c: number, col: number, value: number, slack: number) => {
     const bound = value - slack;
-    if (!graph.sup[c] || !(bound > lo[col][c] + better(bound))) return false;
+    if (!free(c) || !(bound > lo[col][c] + better(bound))) return false;
     lo[col][c] = bound;
     return true;
   };
   const upper = (c: number, col: number, value: number, slack: number) => {
     const bound = value + slack;
-    if (!graph.sup[c] || !(bound < hi[col][c] - better(bound))) return false;
+    if (!free(c) || !(bound < hi[col][c] - better(bound))) return false;
     hi[col][c] = bound;
     return true;
   };
   /** numerator ≤ denominator within a share cell. */
   const couple = (c: number) => {
-    if (!coupled || graph.kind[c] !== share) return false;
+    if (!coupled || graph.kind[c] !== share || !free(c)) return false;
     let changed = false;
-    if (hi[den][c] < hi[num][c] && graph.sup[c]) {
+    if (hi[den][c] < hi[num][c]) {
       hi[num][c] = hi[den][c];
       changed = true;
     }
-    if (lo[num][c] > lo[den][c] && graph.sup[c]) {
+    if (lo[num][c] > lo[den][c]) {
       lo[den][c] = lo[num][c];
       changed = true;
     }
     return changed;
   };
 
-  for (let g = 0; g < graph.groups; g++) push(g);
+  if (within) {
+    for (let c = 0; c < graph.cells; c++) if (within[c] && graph.sup[c]) touched(c);
+  } else for (let g = 0; g < graph.groups; g++) push(g);
   let visits = 0;
   const budget = VISITS_PER_GROUP * graph.groups;
   while (length > 0 && visits < budget) {
@@ -129,7 +140,7 @@ export function propagateBounds(
     for (let col = 0; col < A; col++) {
       if (!graph.valid[col][g]) continue;
       const eq = graph.eq[col][g] === 1;
-      const slack = tolerance[col][g];
+      const slack = slackOf(g, col);
       const L = lo[col];
       const H = hi[col];
       let parent = -1;
@@ -207,15 +218,28 @@ export function failsOnBounds(
   return { fails, interval: [low, high] };
 }
 
-/** Whether a cell's bounds moved from where they started, so that a requirement might fail. */
+/**
+ * Whether a requirement of the cell might fail on its bounds, cheaply, before any requirement is
+ * built: an upper bound (of a column, or of denominator − numerator) below `reach` (the largest
+ * threshold of a rule on persons), or within `margin` of the value (money), or a lower bound
+ * within it.
+ */
 export function mayFail(
   bounds: Bounds,
   cell: number,
-  nonNegative: (cell: number, column: number) => boolean,
+  values: Float64Array[],
+  reach: number,
+  margin: number,
+  complement?: { num: number; den: number },
 ): boolean {
+  // A complement (denominator − numerator) with its own bounds.
+  if (complement && bounds.hi[complement.den][cell] - bounds.lo[complement.num][cell] < reach) return true;
   for (let col = 0; col < bounds.lo.length; col++) {
-    if (bounds.hi[col][cell] < Number.POSITIVE_INFINITY) return true;
-    if (bounds.lo[col][cell] > (nonNegative(cell, col) ? 0 : Number.NEGATIVE_INFINITY)) return true;
+    const v = values[col][cell];
+    if (Number.isNaN(v)) continue;
+    const hi = bounds.hi[col][cell];
+    const lo = bounds.lo[col][cell];
+    if (hi < reach || hi < v + margin * Math.abs(v) || lo > v - margin * Math.abs(v)) return true;
   }
   return false;
 }
@@ -326,4 +350,38 @@ export function boundRepairs(
     if (found) answered.add(c);
   }
   return { picks: [...picks].sort((a, b) => a - b), answered };
+}
+
+/**
+ * The cells within `radius` relations of the given ones (a mask), for a local propagation: bounds
+ * there depend mostly on what lies near.
+ */
+export function ballAround(graph: SdcGraph, cells: Iterable<number>, radius: number): Uint8Array {
+  const mask = new Uint8Array(graph.cells);
+  let frontier: number[] = [];
+  for (const c of cells)
+    if (!mask[c]) {
+      mask[c] = 1;
+      frontier.push(c);
+    }
+  const seen = new Uint8Array(graph.groups);
+  for (let step = 0; step < radius && frontier.length > 0; step++) {
+    const next: number[] = [];
+    for (const c of frontier)
+      for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1]; k++) {
+        const g = graph.cellGroup[k];
+        if (seen[g]) continue;
+        seen[g] = 1;
+        for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+          const x = graph.memberCell[m];
+          // Published cells are constants: the ball grows through the hidden ones only.
+          if (!mask[x] && graph.sup[x]) {
+            mask[x] = 1;
+            next.push(x);
+          }
+        }
+      }
+    frontier = next;
+  }
+  return mask;
 }

@@ -166,9 +166,15 @@ async function protectPartition(
   const lpOn = rules.lpMaxVariables > 0;
   let repaired = 0;
   let only: Set<number> | undefined;
+  // With the LP off, the rounds after the first check bounds near the exposed cells only, which
+  // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
+  // over every cell ever exposed confirms it (suppressing more never exposes anything new).
+  const everExposed = new Set<number>();
+  let near = false;
   for (let round = 1; ; round++) {
     const { exposures, stats, bounds, failing } = await findExposures(con, prefix, spec, rules, {
-      only,
+      only: lpOn || near || !only ? only : everExposed,
+      near,
       graph,
       witnesses: lpOn,
       onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),
@@ -176,10 +182,13 @@ async function protectPartition(
     options.progress(
       lpOn
         ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${exposures.length} exposed (${seconds()})`
-        : `disclosure control: ${options.label}: bounds round ${round}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
+        : `disclosure control: ${options.label}: bounds round ${round}${near ? " (near the exposed)" : ""}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));
-    if (exposures.length === 0) return repaired;
+    for (const id of only) everExposed.add(id);
+    if (exposures.length === 0 && !near) return repaired;
+    near = !lpOn && exposures.length > 0;
+    if (exposures.length === 0) continue;
     if (round > 100)
       throw new Error(`disclosure control: ${spec.name} still exposed after 100 repair rounds`);
     // Every exposed cell proposes the cheapest published member of its groups. Exposed cells next

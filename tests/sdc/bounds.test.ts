@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exec, openDatabase } from "../../data-loaders/db.ts";
-import { failsOnBounds, propagateBounds } from "../../data-loaders/sdc/bounds.ts";
+import { ballAround, failsOnBounds, propagateBounds } from "../../data-loaders/sdc/bounds.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 
@@ -114,6 +114,21 @@ describe("propagateBounds", () => {
     // Without the sign constraint nothing bounds them: the rectangle moves freely.
     const free = propagateBounds(graph, spec, () => false);
     expect(interval(free, 0, 1)).toEqual([Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
+  });
+
+  it("checks locally with looser bounds: the cells outside keep their loosest", async () => {
+    // As the chain above, but only x12 may be tightened: its relations see x11 and x22 at
+    // [0, ∞), so x12 ≤ min(10, 9) instead of exactly 7 — outer bounds still, only looser.
+    const graph = await graphOf([1, 2, 4], { taljare: COUNTS, namnare: COUNTS });
+    const mask = new Uint8Array(graph.cells);
+    mask[1] = 1;
+    const bounds = propagateBounds(graph, spec, () => true, mask);
+    expect(interval(bounds, 0, 2)).toEqual([0, 9]);
+    expect(interval(bounds, 0, 1)).toEqual([0, Number.POSITIVE_INFINITY]);
+    // One relation out from x12 lie the hidden x11 (row r1) and x22 (column k2); published
+    // cells are constants and do not widen the ball.
+    const ball = ballAround(graph, [1], 1);
+    expect([...ball].flatMap((m, c) => (m ? [c + 1] : []))).toEqual([1, 2, 4]);
   });
 
   it("holds a share's numerator below its denominator", async () => {
