@@ -128,6 +128,7 @@ export function propagateBounds(
     for (let c = 0; c < graph.cells; c++) if (within[c] && graph.sup[c]) touched(c);
   } else for (let g = 0; g < graph.groups; g++) push(g);
   let visits = 0;
+  const changed: number[] = [];
   const budget = VISITS_PER_GROUP * graph.groups;
   while (length > 0 && visits < budget) {
     const g = queue[head];
@@ -161,7 +162,7 @@ export function propagateBounds(
         else sumHi += H[c];
       }
       if (parent < 0) continue;
-      const changed: number[] = [];
+      changed.length = 0;
       // The parent: at least Σ lo; for an equation also at most Σ hi.
       if (infLo === 0 && lower(parent, col, sumLo, slack)) changed.push(parent);
       if (eq && infHi === 0 && upper(parent, col, sumHi, slack)) changed.push(parent);

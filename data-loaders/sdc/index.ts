@@ -207,8 +207,9 @@ async function protectPartition(
     if (added.length === 0)
       throw new Error(`disclosure control cannot protect: ${describeExposure(exposures[0])}`);
     repaired += added.length;
-    suppressSingletons(graph, added);
-    suppressForRoom(graph, spec, rules);
+    const followers = suppressSingletons(graph, added);
+    // Only the groups of the cells suppressed since can have changed their verdict.
+    suppressForRoom(graph, spec, rules, [...added, ...followers]);
     await storeSuppression(con, prefix, graph);
   }
 }

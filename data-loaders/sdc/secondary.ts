@@ -81,7 +81,12 @@ export function suppressSingletons(graph: SdcGraph, seed?: Iterable<number>): nu
  * singleton rule; the LP then only has to deal with what needs several groups at once.
  * Returns the number of cells suppressed.
  */
-export function suppressForRoom(graph: SdcGraph, spec: TableSpec, rules: SdcRules): number {
+export function suppressForRoom(
+  graph: SdcGraph,
+  spec: TableSpec,
+  rules: SdcRules,
+  seed?: Iterable<number>,
+): number {
   const q = spec.quantities;
   const A = spec.additive;
   const numeratorColumn = q.count ?? q.numerator;
@@ -118,8 +123,11 @@ export function suppressForRoom(graph: SdcGraph, spec: TableSpec, rules: SdcRule
     return false;
   };
   // A group's verdict changes only when one of its members is suppressed: after the first round,
-  // look only at the groups of the cells suppressed since.
-  let candidates: Iterable<number> = Array.from({ length: graph.groups }, (_, g) => g);
+  // look only at the groups of the cells suppressed since — and, given `seed` (the cells
+  // suppressed since an earlier call), from the start.
+  let candidates: Iterable<number> = seed
+    ? groupsOf(graph, [...seed])
+    : Array.from({ length: graph.groups }, (_, g) => g);
   let total = 0;
   for (let round = 0; round < 100_000; round++) {
     const picks = new Set<number>();
