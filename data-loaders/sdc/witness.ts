@@ -508,13 +508,25 @@ export function proveByWitnesses(
    * the parents inside the unit raised or lowered level by level so that every equation inside
    * the unit keeps holding. Undefined when a parent that would have to change is published.
    */
-  const swapPattern = (u: number, up: number, down: number, col: number) => {
-    const coef = new Map<number, number>([
-      [up, 1],
-      [down, -1],
-    ]);
-    let level = [up, down];
-    for (let depth = 0; depth < 3 && level.length > 0; depth++) {
+  const swapPattern = (u: number, up: number, down: number, col: number) =>
+    closeInUnit(
+      u,
+      [
+        [up, 1],
+        [down, -1],
+      ],
+      col,
+      3,
+    );
+  /**
+   * Starting coefficients per cell (`corners`), with the parents inside unit u raised or lowered
+   * level by level (up to `depth` levels) until every equation inside u that they touch balances.
+   * Undefined when a parent that would have to change is published.
+   */
+  const closeInUnit = (u: number, corners: [number, number][], col: number, depth: number) => {
+    const coef = new Map<number, number>(corners);
+    let level = corners.map(([c]) => c);
+    for (let d = 0; d < depth && level.length > 0; d++) {
       const next: number[] = [];
       const seen = new Set<number>();
       for (const x of level)
@@ -541,6 +553,12 @@ export function proveByWitnesses(
     for (const t of req.terms) need -= t.coef * value(req.cell - 1, column.get(t.column) as number);
     return need - TOLERANCE;
   };
+  /** The partners of unit r among `members`: those of its own parent first, then the others. */
+  const partnersOf = (r: number, members: number[], byParent: Map<number, number[]>) => {
+    const partners = (byParent.get(units.parent[r]) ?? []).filter((u) => u !== r);
+    for (const u of members) if (units.parent[u] !== units.parent[r]) partners.push(u);
+    return partners;
+  };
   // Units that are some unit's parent (RegSO) move only along with their children.
   const isParent = new Uint8Array(unitCount + 1);
   for (let u = 1; u <= unitCount; u++) isParent[units.parent[u]] = 1;
@@ -551,8 +569,7 @@ export function proveByWitnesses(
   for (const members of swapping.values()) {
     const byParent = groupBy(members, (u) => units.parent[u]);
     for (const r of members) {
-      const partners = (byParent.get(units.parent[r]) ?? []).filter((u) => u !== r);
-      for (const u of members) if (units.parent[u] !== units.parent[r]) partners.push(u);
+      const partners = partnersOf(r, members, byParent);
       const { from, to } = cellsOf(r);
       for (let k = from; k < to; k++) {
         const cA = units.cell[k];
@@ -727,25 +744,8 @@ export function proveByWitnesses(
   // Parents inside the unit follow where a corner's other equations ask for it.
   /** The cycle x+ y− x2− y2+ closed by the parents inside u, as slices and coefficients. */
   const cyclePattern = (u: number, corners: [number, number][], col: number) => {
-    const coef = new Map<number, number>(corners);
-    let level = corners.map(([c]) => c);
-    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
-      const next: number[] = [];
-      for (const x of level)
-        for (let k = graph.cellStart[x]; k < graph.cellStart[x + 1]; k++) {
-          const g = graph.cellGroup[k];
-          const p = groupParent[g];
-          if (p === x || !isInner(g, u, col)) continue;
-          let imbalance = coef.get(p) ?? 0;
-          for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
-            if (!graph.memberIsParent[m]) imbalance -= coef.get(graph.memberCell[m]) ?? 0;
-          if (imbalance === 0) continue;
-          if (!graph.sup[p]) return undefined;
-          coef.set(p, (coef.get(p) ?? 0) - imbalance);
-          next.push(p);
-        }
-      level = next;
-    }
+    const coef = closeInUnit(u, corners, col, 4);
+    if (!coef) return undefined;
     const pattern: [number, number][] = [];
     for (const [c, x] of coef) if (x !== 0) pattern.push([units.sliceOf[c], x]);
     return pattern;
@@ -807,8 +807,7 @@ export function proveByWitnesses(
   for (const members of swapping.values()) {
     const byParent = groupBy(members, (u) => units.parent[u]);
     for (const r of members) {
-      const partners = (byParent.get(units.parent[r]) ?? []).filter((u) => u !== r);
-      for (const u of members) if (units.parent[u] !== units.parent[r]) partners.push(u);
+      const partners = partnersOf(r, members, byParent);
       const looked = partners.slice(0, 4 * SWAP_PARTNERS);
       const { from, to } = cellsOf(r);
       for (let k = from; k < to; k++) {
