@@ -122,6 +122,67 @@ async function requirementsOf(con: Connection) {
   return { graph, requirements, byCell, units };
 }
 
+/**
+ * Kommuner by kön (t, 1, 2) × age class (tot, a1, a2), and with "L" among `values` their län
+ * (L = Σ kommuner, cell by cell); `hidden` says which cells are suppressed. Counts of 1–4 among
+ * them answer to the count rule, the others are secondary.
+ */
+async function kommunerByAge(
+  values: Record<string, number[]>,
+  hidden: (region: string, kon: string, age: string) => boolean,
+) {
+  const con = await openDatabase({ threads: 1 });
+  const slices = ["tot", "a1", "a2"].flatMap((age) => ["t", "1", "2"].map((kon) => [kon, age]));
+  const regions = Object.keys(values);
+  const id = (region: string, kon: string, age: string) =>
+    regions.indexOf(region) * 9 + slices.findIndex(([k, a]) => k === kon && a === age) + 1;
+  const cells = regions.flatMap((region) =>
+    slices.map(([kon, age], i) => {
+      const v = values[region][i];
+      const sup = hidden(region, kon, age);
+      const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
+      const niva = region === "L" ? "lan" : "kommun";
+      return `(${id(region, kon, age)}, 1, 2022, '${niva}', '${region}', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
+    }),
+  );
+  const members: string[] = [];
+  let g = 0;
+  const group = (parent: number, children: number[]) => {
+    g++;
+    members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
+  };
+  for (const region of regions) {
+    for (const age of ["tot", "a1", "a2"])
+      group(id(region, "t", age), [id(region, "1", age), id(region, "2", age)]);
+    for (const kon of ["t", "1", "2"])
+      group(id(region, kon, "tot"), [id(region, kon, "a1"), id(region, kon, "a2")]);
+  }
+  const kommuner = regions.filter((r) => r !== "L");
+  if (regions.includes("L"))
+    for (const [kon, age] of slices)
+      group(
+        id("L", kon, age),
+        kommuner.map((k) => id(k, kon, age)),
+      );
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
+       v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
+     CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+  );
+  const kommunSpec: TableSpec = {
+    ...spec,
+    witnessUnits: {
+      unit: "CASE WHEN niva = 'kommun' THEN region END",
+      parent: "NULL",
+      pool: "CASE WHEN niva = 'kommun' THEN 'L' END",
+      slice: "kon || '|' || alder",
+    },
+  };
+  return { con, kommunSpec };
+}
+
 describe("proveByWitnesses", () => {
   it("proves every count of a dark kommun by gathering DeSOs, RegSOs moving along", async () => {
     const { con } = await kommun({ published: ["K"] });
@@ -247,48 +308,10 @@ describe("proveByWitnesses", () => {
     // 20–44 kön 1 and 45–64 kön 2 (3 each) must reach 5. Neither a swap within an age class nor
     // one within a kön keeps the published totals; the cycle 20–44 1 +2, 20–44 2 −2, 45–64 1 −2,
     // 45–64 2 +2 keeps them all and shows both at 5.
-    const con = await openDatabase({ threads: 1 });
-    const table: [string, string, number][] = [
-      ["t", "tot", 20],
-      ["1", "tot", 12],
-      ["2", "tot", 8],
-      ["t", "a1", 8],
-      ["1", "a1", 3],
-      ["2", "a1", 5],
-      ["t", "a2", 12],
-      ["1", "a2", 9],
-      ["2", "a2", 3],
-    ];
-    const id = (kon: string, age: string) => table.findIndex(([k, a]) => k === kon && a === age) + 1;
-    const cells = table.map(([kon, age, v], i) => {
-      const sup = kon !== "t" && age !== "tot";
-      const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
-      return `(${i + 1}, 1, 2022, 'kommun', 'K', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
-    });
-    const members: string[] = [];
-    let g = 0;
-    const group = (parent: number, children: number[]) => {
-      g++;
-      members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
-    };
-    for (const age of ["tot", "a1", "a2"]) group(id("t", age), [id("1", age), id("2", age)]);
-    for (const kon of ["t", "1", "2"]) group(id(kon, "tot"), [id(kon, "a1"), id(kon, "a2")]);
-    await exec(
-      con,
-      `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
-         v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
-       CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
-       CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+    const { con, kommunSpec } = await kommunerByAge(
+      { K: [20, 12, 8, 8, 3, 5, 12, 9, 3] },
+      (_, kon, age) => kon !== "t" && age !== "tot",
     );
-    const kommunSpec: TableSpec = {
-      ...spec,
-      witnessUnits: {
-        unit: "CASE WHEN niva = 'kommun' THEN region END",
-        parent: "NULL",
-        pool: "'L'",
-        slice: "kon || '|' || alder",
-      },
-    };
     const { exposures, stats } = await findExposures(
       con,
       "t",
@@ -389,54 +412,14 @@ describe("proveByWitnesses", () => {
     // kön 1 alone would change K1's published kön-1 total, so the swap runs across age classes:
     // 20–44 gains 2 in kön 1 and in totalt, 45–64 loses them, and K2 does the opposite, so every
     // total and L stay.
-    const con = await openDatabase({ threads: 1 });
-    const values: Record<string, number[]> = {
-      K1: [20, 12, 8, 8, 3, 5, 12, 9, 3],
-      K2: [30, 14, 16, 13, 6, 7, 17, 8, 9],
-      L: [50, 26, 24, 21, 9, 12, 29, 17, 12],
-    };
-    const slices = ["tot", "a1", "a2"].flatMap((age) => ["t", "1", "2"].map((kon) => [kon, age]));
-    const regions = Object.keys(values);
-    const id = (region: string, kon: string, age: string) =>
-      regions.indexOf(region) * 9 + slices.findIndex(([k, a]) => k === kon && a === age) + 1;
-    const cells = regions.flatMap((region) =>
-      slices.map(([kon, age], i) => {
-        const v = values[region][i];
-        const sup = region !== "L" && age !== "tot";
-        const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
-        const niva = region === "L" ? "lan" : "kommun";
-        return `(${id(region, kon, age)}, 1, 2022, '${niva}', '${region}', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
-      }),
-    );
-    const members: string[] = [];
-    let g = 0;
-    const group = (parent: number, children: number[]) => {
-      g++;
-      members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
-    };
-    for (const region of regions) {
-      for (const age of ["tot", "a1", "a2"])
-        group(id(region, "t", age), [id(region, "1", age), id(region, "2", age)]);
-      for (const kon of ["t", "1", "2"])
-        group(id(region, kon, "tot"), [id(region, kon, "a1"), id(region, kon, "a2")]);
-    }
-    for (const [kon, age] of slices) group(id("L", kon, age), [id("K1", kon, age), id("K2", kon, age)]);
-    await exec(
-      con,
-      `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
-         v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
-       CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
-       CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
-    );
-    const kommunSpec: TableSpec = {
-      ...spec,
-      witnessUnits: {
-        unit: "CASE WHEN niva = 'kommun' THEN region END",
-        parent: "NULL",
-        pool: "CASE WHEN niva = 'kommun' THEN 'L' END",
-        slice: "kon || '|' || alder",
+    const { con, kommunSpec } = await kommunerByAge(
+      {
+        K1: [20, 12, 8, 8, 3, 5, 12, 9, 3],
+        K2: [30, 14, 16, 13, 6, 7, 17, 8, 9],
+        L: [50, 26, 24, 21, 9, 12, 29, 17, 12],
       },
-    };
+      (region, _, age) => region !== "L" && age !== "tot",
+    );
     const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
     expect(exposures).toEqual([]);
     expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
