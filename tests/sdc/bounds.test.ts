@@ -12,6 +12,7 @@ import { exec, openDatabase } from "../../data-loaders/db.ts";
 import { ballAround, failsOnBounds, propagateBounds } from "../../data-loaders/sdc/bounds.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
+import { TWO_BY_TWO_MEMBERS } from "./fixtures.ts";
 
 const spec: TableSpec = {
   name: "test",
@@ -62,13 +63,7 @@ async function graphOf(
      CREATE TABLE t_groups AS SELECT range + 1 AS grp, ${numeratorRelations} AS valid_taljare,
        ${numeratorRelations} AS eq_taljare,
        true AS valid_namnare, true AS eq_namnare FROM range(6);
-     CREATE TABLE t_members AS SELECT * FROM (VALUES
-       (1, 5, true), (1, 1, false), (1, 2, false),
-       (2, 6, true), (2, 3, false), (2, 4, false),
-       (3, 7, true), (3, 1, false), (3, 3, false),
-       (4, 8, true), (4, 2, false), (4, 4, false),
-       (5, 9, true), (5, 5, false), (5, 6, false),
-       (6, 9, true), (6, 7, false), (6, 8, false)) v(grp, id, is_parent);`,
+     ${TWO_BY_TWO_MEMBERS}`,
   );
   return loadGraph(con, "t", spec);
 }

@@ -127,3 +127,16 @@ export async function suppressedCells(con: Connection, withKon = false): Promise
     .map((r) => `${r.niva}:${r.region}${withKon ? `:${r.kon}` : ""}`)
     .sort();
 }
+
+/**
+ * The six relations of a 2 × 2 table with its margins, as `t_members` (cells 1–4 inner x11, x12,
+ * x21, x22; 5–6 row totals; 7–8 column totals; 9 the grand total): rows, columns, and the grand
+ * total over both.
+ */
+export const TWO_BY_TWO_MEMBERS = `CREATE TABLE t_members AS SELECT * FROM (VALUES
+  (1, 5, true), (1, 1, false), (1, 2, false),
+  (2, 6, true), (2, 3, false), (2, 4, false),
+  (3, 7, true), (3, 1, false), (3, 3, false),
+  (4, 8, true), (4, 2, false), (4, 4, false),
+  (5, 9, true), (5, 5, false), (5, 6, false),
+  (6, 9, true), (6, 7, false), (6, 8, false)) v(grp, id, is_parent);`;

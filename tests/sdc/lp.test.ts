@@ -19,6 +19,7 @@ import { exec, openDatabase } from "../../data-loaders/db.ts";
 import { describeExposure, findExposures } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
+import { TWO_BY_TWO_MEMBERS } from "./fixtures.ts";
 
 const spec: TableSpec = {
   name: "test",
@@ -65,13 +66,7 @@ async function table(suppressed: number[]): Promise<Connection> {
        v(id, tk, ar, r, k, antal, kind, rule, sup);
      CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true), (2, true, true), (3, true, true),
        (4, true, true), (5, true, true), (6, true, true)) v(grp, valid_antal, eq_antal);
-     CREATE TABLE t_members AS SELECT * FROM (VALUES
-       (1, 5, true), (1, 1, false), (1, 2, false),
-       (2, 6, true), (2, 3, false), (2, 4, false),
-       (3, 7, true), (3, 1, false), (3, 3, false),
-       (4, 8, true), (4, 2, false), (4, 4, false),
-       (5, 9, true), (5, 5, false), (5, 6, false),
-       (6, 9, true), (6, 7, false), (6, 8, false)) v(grp, id, is_parent);`,
+     ${TWO_BY_TWO_MEMBERS}`,
   );
   return con;
 }
