@@ -461,6 +461,17 @@ export async function findExposures(
   const units = graph.units;
   const lpOff = rules.lpMaxVariables === 0;
   const witnesses = options.witnesses ?? true;
+  /** The requirements of cell c's primary rule, from its values. */
+  const requirementsOf = (c: number) =>
+    requirementsFor(spec, rules, {
+      id: c + 1,
+      kind: KINDS[graph.kind[c]],
+      rule: RULES[graph.rule[c]],
+      value: (column) => {
+        const i = A.indexOf(column);
+        return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
+      },
+    });
   const exposures: Exposure[] = [];
   /** An exposure of requirement r, with the interval [lo, hi] found and how. */
   const expose = (requirement: Requirement, interval: [number, number], exact: boolean, variables: number) =>
@@ -506,16 +517,7 @@ export async function findExposures(
     numIndex >= 0 && denIndex >= 0 && numIndex !== denIndex ? { num: numIndex, den: denIndex } : undefined;
   primaryCells((c) => {
     if (!mayFail(bounds, c, graph.values, reach, rules.moneyProtection, complement)) return;
-    const value = (column: string) => {
-      const i = A.indexOf(column);
-      return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
-    };
-    requirementsFor(spec, rules, {
-      id: c + 1,
-      kind: KINDS[graph.kind[c]],
-      rule: RULES[graph.rule[c]],
-      value,
-    }).forEach((requirement, k) => {
+    requirementsOf(c).forEach((requirement, k) => {
       const { fails, interval } = failsOnBounds(bounds, spec, requirement);
       if (!fails) return;
       expose(requirement, interval, true, 0);
@@ -552,16 +554,7 @@ export async function findExposures(
       stats.requirements += n;
       return;
     }
-    const value = (column: string) => {
-      const i = A.indexOf(column);
-      return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
-    };
-    const found = requirementsFor(spec, rules, {
-      id: c + 1,
-      kind: KINDS[graph.kind[c]],
-      rule: RULES[graph.rule[c]],
-      value,
-    });
+    const found = requirementsOf(c);
     if (found.length === 0) return;
     byCell.set(
       c,
