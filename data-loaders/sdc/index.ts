@@ -24,6 +24,7 @@ import { describeExposure, type Exposure, findExposures } from "./lp.ts";
 import { RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
 import { cheapestPartners, suppressForRoom, suppressNeighbour, suppressSingletons } from "./secondary.ts";
 import { fordelningSpec, indikatorerSpec, omradenSpec, segregationSpec, type TableSpec } from "./tables.ts";
+import { repairByWitnesses } from "./witness-repair.ts";
 
 export { DEFAULT_RULES, RULE_NAMES, resolveRules, type SdcRules } from "./rules.ts";
 export type { Relation, TableSpec } from "./tables.ts";
@@ -43,7 +44,7 @@ export interface SdcTableReport {
   cells: number;
   primary: number;
   secondary: number;
-  /** Extra cells suppressed because the LP found the singleton heuristic insufficient. */
+  /** Extra cells suppressed beyond the group rules: hidden for witness tables, or to repair exposures. */
   repaired: number;
   seconds: number;
 }
@@ -158,13 +159,26 @@ async function protectPartition(
   options.progress(
     `disclosure control: ${options.label}: singleton rule +${singles}, room rule +${room} (${seconds()}: ${laps.join(", ")})`,
   );
+  // Cells of small areas and kommuner: a witness table for every requirement, hiding a few
+  // published cells where none exists yet (witness-repair.ts). What it proves needs no LP.
+  let repaired = 0;
+  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph);
+  if (witnessed.requirements > 0) {
+    const followers = suppressSingletons(graph, witnessed.hidden);
+    suppressForRoom(graph, spec, rules, [...witnessed.hidden, ...followers]);
+    await storeSuppression(con, prefix, graph);
+    repaired += witnessed.hidden.length + followers.length;
+    lap("witnesses");
+    options.progress(
+      `disclosure control: ${options.label}: witness tables for ${witnessed.witnessed + witnessed.repaired} of ${witnessed.requirements} intervals of small areas and kommuner, ${witnessed.repaired} of them after hiding ${witnessed.hidden.length} more cells (+${followers.length} by the group rules); ${witnessed.open} left to the ${rules.lpMaxVariables > 0 ? "LP" : "bounds"} (${seconds()})`,
+    );
+  }
   // The singleton rule is necessary, not sufficient: find what is still exposed — on bounds
   // propagated over the relations, and with the LP on by the attacker's LP — suppress a neighbour
   // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
   // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
   // decide is left to the audit's witness tables.
   const lpOn = rules.lpMaxVariables > 0;
-  let repaired = 0;
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
   // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
@@ -355,7 +369,7 @@ function formatReport(tables: SdcTableReport[], suppressed: SuppressedCount[]): 
     const share = t.cells > 0 ? (100 * (t.primary + t.secondary)) / t.cells : 0;
     lines.push(
       `  ${t.table}: ${t.cells} cells, ${t.primary} primary, ${t.secondary} secondary (${share.toFixed(1)} %)` +
-        (t.repaired > 0 ? `, of which ${t.repaired} added to repair exposures (bounds, LP)` : ""),
+        (t.repaired > 0 ? `, of which ${t.repaired} added for witness tables and to repair exposures (bounds, LP)` : ""),
     );
     for (const s of suppressed.filter((x) => x.table === t.table)) {
       lines.push(`    ${s.rule.padEnd(14)} ${s.cells}`);

@@ -399,6 +399,39 @@ function neighbourhood(
   return { cells, complete: true };
 }
 
+/** Attackers know the sign of a quantity: values are non-negative when all in its table are. */
+export function nonNegativeOf(graph: SdcGraph, spec: TableSpec): (cell: number, column: number) => boolean {
+  const A = spec.additive;
+  const negative = new Map<number, boolean[]>();
+  for (let c = 0; c < graph.cells; c++)
+    for (let col = 0; col < A.length; col++)
+      if (graph.values[col][c] < 0) {
+        const flags = negative.get(graph.tk[c]) ?? A.map(() => false);
+        flags[col] = true;
+        negative.set(graph.tk[c], flags);
+      }
+  return (cell, col) => !negative.get(graph.tk[cell])?.[col];
+}
+
+/** The requirements of cell c's primary rule, from its values in the graph. */
+export function cellRequirements(
+  graph: SdcGraph,
+  spec: TableSpec,
+  rules: SdcRules,
+  c: number,
+): Requirement[] {
+  const A = spec.additive;
+  return requirementsFor(spec, rules, {
+    id: c + 1,
+    kind: KINDS[graph.kind[c]],
+    rule: RULES[graph.rule[c]],
+    value: (column) => {
+      const i = A.indexOf(column);
+      return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
+    },
+  });
+}
+
 /** Relations around the exposed cells that a local check of bounds looks at. */
 const NEAR_RADIUS = 4;
 
@@ -447,31 +480,12 @@ export async function findExposures(
       visit(c);
     }
   };
-  // Attackers know the sign of a quantity: values are non-negative when all in the table are.
-  const negative = new Map<number, boolean[]>();
-  for (let c = 0; c < graph.cells; c++)
-    for (let col = 0; col < A.length; col++)
-      if (graph.values[col][c] < 0) {
-        const flags = negative.get(graph.tk[c]) ?? A.map(() => false);
-        flags[col] = true;
-        negative.set(graph.tk[c], flags);
-      }
-  const nonNegative = (cell: number, col: number) => !negative.get(graph.tk[cell])?.[col];
+  const nonNegative = nonNegativeOf(graph, spec);
   if (spec.witnessUnits) graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
   const units = graph.units;
   const lpOff = rules.lpMaxVariables === 0;
   const witnesses = options.witnesses ?? true;
-  /** The requirements of cell c's primary rule, from its values. */
-  const requirementsOf = (c: number) =>
-    requirementsFor(spec, rules, {
-      id: c + 1,
-      kind: KINDS[graph.kind[c]],
-      rule: RULES[graph.rule[c]],
-      value: (column) => {
-        const i = A.indexOf(column);
-        return i < 0 || Number.isNaN(graph.values[i][c]) ? null : graph.values[i][c];
-      },
-    });
+  const requirementsOf = (c: number) => cellRequirements(graph, spec, rules, c);
   const exposures: Exposure[] = [];
   /** An exposure of requirement r, with the interval [lo, hi] found and how. */
   const expose = (requirement: Requirement, interval: [number, number], exact: boolean, variables: number) =>

@@ -111,8 +111,21 @@ const SWAP_PARTNERS = 64;
 const CYCLE_ATTEMPTS = 16;
 
 /**
+ * Protection by witnesses: a witness table may also change published cells that `mayHide`
+ * allows, at most `maxHidden` of them; when it proves a requirement, those cells are suppressed
+ * (`hide`) and the witness stands as a proof for the table as published then, since hiding more
+ * cells only removes constraints from the attacker's problem.
+ */
+export interface WitnessRepair {
+  mayHide: (cell: number) => boolean;
+  maxHidden: number;
+  hide: (cells: number[]) => void;
+}
+
+/**
  * Proves what it can of the open requirements (`proven[r]` = 0) with witness tables; sets
- * `proven[r]` = 1 for each requirement proven and returns how many.
+ * `proven[r]` = 1 for each requirement proven and returns how many. With `repair`, witnesses may
+ * run through published cells, which are then suppressed (see WitnessRepair).
  */
 export function proveByWitnesses(
   graph: SdcGraph,
@@ -122,7 +135,12 @@ export function proveByWitnesses(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
+  repair?: WitnessRepair,
 ): number {
+  /** A cell the witness may change: suppressed, or published and allowed to be hidden. */
+  const hid = repair
+    ? (c: number) => graph.sup[c] === 1 || repair.mayHide(c)
+    : (c: number) => graph.sup[c] === 1;
   const A = spec.additive.length;
   const column = new Map(spec.additive.map((c, i) => [c, i]));
   const unitCount = units.parent.length - 1;
@@ -215,7 +233,7 @@ export function proveByWitnesses(
   const share = KINDS.indexOf("share");
   /** The cell's own bounds at the witness: suppressed, non-negative, numerator ≤ denominator. */
   const cellHolds = (c: number) => {
-    if (!graph.sup[c]) return false;
+    if (!hid(c)) return false;
     for (let col = 0; col < A; col++)
       if (nonNegative(c, col) && graph.values[col][c] + delta[col][c] < -TOLERANCE) return false;
     if (num >= 0 && den >= 0 && num !== den && graph.kind[c] === share)
@@ -298,7 +316,25 @@ export function proveByWitnesses(
         return false;
       }
     }
+    if (repair && publishedChanged().length > repair.maxHidden) {
+      rollback(mark);
+      return false;
+    }
     return true;
+  };
+  /** The published cells the witness under construction changes (those it would hide). */
+  const publishedChanged = () => {
+    const out: number[] = [];
+    for (let e = 0; e < logLength; e++) {
+      const c = logCell[e];
+      if (graph.sup[c] || out.includes(c)) continue;
+      for (let col = 0; col < A; col++)
+        if (Math.abs(delta[col][c]) > TOLERANCE) {
+          out.push(c);
+          break;
+        }
+    }
+    return out;
   };
   /**
    * Applies a swap: `pattern` gives, per slice, how many times `amount` of column col unit r
@@ -371,13 +407,17 @@ export function proveByWitnesses(
         changed[logCell[e]] = 1;
         cells.push(logCell[e]);
       }
-    if (cells.length > 0 && valid(cells))
-      for (const c of cells)
-        for (const r of byCell.get(c) ?? [])
-          if (!proven[r] && met(r)) {
-            proven[r] = 1;
-            count++;
-          }
+    if (cells.length > 0 && valid(cells)) {
+      const meets: number[] = [];
+      for (const c of cells) for (const r of byCell.get(c) ?? []) if (!proven[r] && met(r)) meets.push(r);
+      // A repair hides the published cells it changed, but only for a witness that proves something.
+      const hidden = repair ? publishedChanged() : [];
+      if (hidden.length === 0 || (meets.length > 0 && repair && hidden.length <= repair.maxHidden)) {
+        if (hidden.length > 0) repair?.hide(hidden);
+        for (const r of meets) proven[r] = 1;
+        count += meets.length;
+      }
+    }
     // Clear the witness: the changed cells and the sums of their groups.
     for (const c of cells) {
       changed[c] = 0;
@@ -485,7 +525,7 @@ export function proveByWitnesses(
     let cap = Number.POSITIVE_INFINITY;
     for (const [slice, x] of pattern) {
       const c = cellWithSlice(u, slice);
-      if (c < 0 || !graph.sup[c] || Number.isNaN(graph.values[col][c])) return Number.NaN;
+      if (c < 0 || !hid(c) || Number.isNaN(graph.values[col][c])) return Number.NaN;
       const k = sign * x;
       if (k < 0) {
         cap = Math.min(cap, value(c, col) / -k);
@@ -538,7 +578,7 @@ export function proveByWitnesses(
           for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
             if (!graph.memberIsParent[m]) imbalance -= coef.get(graph.memberCell[m]) ?? 0;
           if (imbalance === 0) continue;
-          if (!graph.sup[p]) return undefined;
+          if (!hid(p)) return undefined;
           coef.set(p, (coef.get(p) ?? 0) - imbalance);
           next.push(p);
         }
@@ -596,7 +636,7 @@ export function proveByWitnesses(
             if (groupParent[g] !== cA) continue;
             for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
               const c = graph.memberCell[m];
-              if (c !== cA && graph.sup[c] && units.unitOf[c] === r && !drivers.includes(c)) drivers.push(c);
+              if (c !== cA && hid(c) && units.unitOf[c] === r && !drivers.includes(c)) drivers.push(c);
             }
           }
           for (const driver of drivers) {
@@ -605,7 +645,7 @@ export function proveByWitnesses(
               if (met(q) || groupParent[g] === cA) continue;
               for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1] && !met(q); m++) {
                 const sibling = graph.memberCell[m];
-                if (graph.memberIsParent[m] || sibling === driver || !graph.sup[sibling]) continue;
+                if (graph.memberIsParent[m] || sibling === driver || !hid(sibling)) continue;
                 // The sibling gives what the cell gains (the driver what it loses): it must hold that much.
                 if (value(dir > 0 ? sibling : driver, col) < dir * shortfall(q)) continue;
                 const coef = swapPattern(r, driver, sibling, col);
@@ -692,7 +732,7 @@ export function proveByWitnesses(
           const p = groupParent[g];
           if (p === x) needChild.push(g);
           else if (!inPattern.has(p)) {
-            if (!graph.sup[p]) return undefined;
+            if (!hid(p)) return undefined;
             inPattern.add(p);
             pending.push(p);
           }
@@ -709,7 +749,7 @@ export function proveByWitnesses(
         const y = graph.memberCell[m];
         if (graph.memberIsParent[m]) continue;
         if (inPattern.has(y)) has = true;
-        else if (graph.sup[y] && !Number.isNaN(graph.values[col][y])) {
+        else if (hid(y) && !Number.isNaN(graph.values[col][y])) {
           const fresh = newParents(y, g);
           const w = weight(y);
           if (fresh < bestNew || (fresh === bestNew && w > bestWeight)) {
@@ -761,7 +801,7 @@ export function proveByWitnesses(
         if (groupParent[g] === c || !isInner(g, u, col)) continue;
         for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
           const y = graph.memberCell[m];
-          if (!graph.memberIsParent[m] && y !== c && graph.sup[y]) out.push(y);
+          if (!graph.memberIsParent[m] && y !== c && hid(y)) out.push(y);
         }
       }
       return out;
@@ -832,7 +872,10 @@ export function proveByWitnesses(
               );
             return cap;
           };
-          cycles(r, cA, q, col, sign);
+          // A cell that no relation pins down moves alone (the checks see any relation it breaks).
+          const alone = whole(cA, col) ? Math.ceil(missing() - TOLERANCE) : missing();
+          if (alone > 0) trySwap(r, 0, [[sliceOf(cA), 1]], col, sign * alone);
+          if (!met(q)) cycles(r, cA, q, col, sign);
           if (met(q)) {
             settle();
             continue;

@@ -1,0 +1,81 @@
+/**
+ * Protection by witness tables. After the group rules, every requirement of a small-area cell
+ * (a cell of `spec.witnessUnits`) is given a witness table (witness.ts): one the attacker cannot
+ * rule out, in which the cell's quantity reaches what its rule requires. Where none exists with
+ * the cells suppressed so far, a witness may run through a few published cells of the units,
+ * which are then suppressed too — the classic secondary suppression, but chosen so that the
+ * protection comes with its proof. Each pass allows more hidden cells per witness, so the cheap
+ * repairs are made first and later witnesses reuse the cells they hid.
+ *
+ * Requirements left without a witness go on to the bounds and the LP as before.
+ */
+import type { Connection } from "../db.ts";
+import { RULE, type SdcGraph, suppress } from "./graph.ts";
+import { cellRequirements, nonNegativeOf, type Requirement } from "./lp.ts";
+import type { SdcRules } from "./rules.ts";
+import type { TableSpec } from "./tables.ts";
+import { loadUnits, proveByWitnesses } from "./witness.ts";
+
+/** Published cells a witness may hide, pass by pass. */
+export const REPAIR_PASSES = [8];
+
+export interface WitnessRepairResult {
+  /** Requirements of the cells of units. */
+  requirements: number;
+  /** Proven by witnesses over the cells suppressed before the repair. */
+  witnessed: number;
+  /** Proven by witnesses that hid published cells. */
+  repaired: number;
+  /** The cells hidden, in the order hidden. */
+  hidden: number[];
+  /** Left without a witness. */
+  open: number;
+}
+
+/** Gives every requirement of the cells of units a witness, hiding published cells where needed. */
+export async function repairByWitnesses(
+  con: Connection,
+  prefix: string,
+  spec: TableSpec,
+  rules: SdcRules,
+  graph: SdcGraph,
+  passes: number[] = REPAIR_PASSES,
+): Promise<WitnessRepairResult> {
+  const result: WitnessRepairResult = { requirements: 0, witnessed: 0, repaired: 0, hidden: [], open: 0 };
+  if (!spec.witnessUnits || spec.additive.length === 0) return result;
+  graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
+  const units = graph.units;
+  if (!units) return result;
+  const requirements: Requirement[] = [];
+  const byCell = new Map<number, number[]>();
+  for (let c = 0; c < graph.cells; c++) {
+    if (!graph.sup[c] || !units.unitOf[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary)
+      continue;
+    const found = cellRequirements(graph, spec, rules, c);
+    if (found.length === 0) continue;
+    byCell.set(
+      c,
+      found.map((_, k) => requirements.length + k),
+    );
+    requirements.push(...found);
+  }
+  result.requirements = requirements.length;
+  const proven = new Uint8Array(requirements.length);
+  const nonNegative = nonNegativeOf(graph, spec);
+  result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+  for (const maxHidden of passes) {
+    if (result.witnessed + result.repaired === requirements.length) break;
+    result.repaired += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
+      // Only cells of units: a witness moves persons between small areas and kommuner, never
+      // through län or riket.
+      mayHide: (c) => units.unitOf[c] !== 0,
+      maxHidden,
+      hide: (cells) => {
+        for (const c of cells) suppress(graph, c);
+        result.hidden.push(...cells);
+      },
+    });
+  }
+  result.open = requirements.length - result.witnessed - result.repaired;
+  return result;
+}

@@ -1,0 +1,58 @@
+/**
+ * Protection by witness tables (data-loaders/sdc/witness-repair.ts) on the hand-built kommun of
+ * kommun-fixture.ts, with K, R2 and D3 published:
+ *
+ *          t   1   2
+ *     D1   3   2   1        R1 = D1 + D2   7   4   3
+ *     D2   4   2   2        R2 = D3        6   3   3   (published)
+ *     D3   6   3   3        K  = R1 + R2  13   7   6   (published)
+ *
+ * R1 = K − R2 is then recovered exactly: R1 1 = 4 and R1 2 = 3 are exposed, and D1, D2 by kön
+ * cannot reach 5 (D1 1 + D2 1 = 4). Only D1 t and D2 t have witnesses (one DeSO into the other).
+ */
+import { describe, expect, it } from "vitest";
+import { loadGraph, storeSuppression } from "../../data-loaders/sdc/graph.ts";
+import { findExposures } from "../../data-loaders/sdc/lp.ts";
+import { resolveRules } from "../../data-loaders/sdc/rules.ts";
+import { repairByWitnesses } from "../../data-loaders/sdc/witness-repair.ts";
+import { kommun, spec } from "./kommun-fixture.ts";
+
+const rules = resolveRules({});
+
+async function repaired(passes: number[]) {
+  const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+  const graph = await loadGraph(con, "t", spec);
+  const result = await repairByWitnesses(con, "t", spec, rules, graph, passes);
+  await storeSuppression(con, "t", graph);
+  return { con, id, graph, result };
+}
+
+describe("repairByWitnesses", () => {
+  it("hides the four cells of a swap with D3 and then proves every requirement", async () => {
+    // D1 (or D2) trades kön 1 for kön 2 with D3, whose RegSO R2 follows: D3 1, D3 2, R2 1 and
+    // R2 2 change, their totals (6) do not. With them hidden, R1 1 = 7 − R2 1 ranges over [1, 7]
+    // and, e.g., D1 = (5, 5, 0), D2 = (2, 2, 0), R2 = D3 = (6, 0, 6) keeps K: all eight reach 5.
+    const { con, id, result } = await repaired([8]);
+    expect(result).toEqual({
+      requirements: 8, // D1 t, 1, 2; D2 t, 1, 2; R1 1, 2
+      witnessed: 2, // D1 t and D2 t, before any hiding
+      repaired: 6,
+      hidden: [id("D3", 1) - 1, id("D3", 2) - 1, id("R2", 1) - 1, id("R2", 2) - 1],
+      open: 0,
+    });
+    // The LP, independently, finds nothing exposed in the table as now suppressed.
+    const { exposures } = await findExposures(con, "t", spec, rules, { witnesses: false });
+    expect(exposures).toEqual([]);
+  });
+
+  it("hides nothing when a witness would need more cells than allowed", async () => {
+    const { con, id, result } = await repaired([2]);
+    expect(result).toMatchObject({ witnessed: 2, repaired: 0, hidden: [], open: 6 });
+    // And the LP still finds the six cells by kön exposed: R1 1 = 4 and R1 2 = 3 exactly, D1 and
+    // D2 by kön within [0, 4] and [0, 3].
+    const { exposures } = await findExposures(con, "t", spec, rules, { witnesses: false });
+    expect([...new Set(exposures.map((e) => e.cell))]).toEqual(
+      ["D1", "D2", "R1"].flatMap((r) => [id(r, 1), id(r, 2)]),
+    );
+  });
+});
