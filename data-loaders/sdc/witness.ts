@@ -792,6 +792,15 @@ export function proveByWitnesses(
   };
   /** Whether the column holds whole persons (then moves are whole persons too). */
   const whole = (c: number, col: number) => Number.isInteger(graph.values[col][c]);
+  /**
+   * How much to move: what is missing, but no more than the cells allow; in whole units where the
+   * column holds whole numbers, what is missing rounded up (a bound of 1.1 × 169,804 kr needs
+   * 16,981 kr more, not 16,980) and what is allowed rounded down.
+   */
+  const step = (c: number, col: number, missing: number, allowed: number) =>
+    whole(c, col)
+      ? Math.min(Math.ceil(missing - TOLERANCE), Math.floor(allowed + TOLERANCE))
+      : Math.min(missing, allowed);
   /** Moves cell x of unit u towards requirement q (sign +1: up, −1: down) by cycles inside u. */
   const cycles = (u: number, x: number, q: number, col: number, sign: number) => {
     const siblings = (c: number) => {
@@ -837,8 +846,7 @@ export function proveByWitnesses(
             col,
           );
           if (!pattern) continue;
-          let amount = Math.min(sign * shortfall(q), capacityOf(pattern, u, sign, col));
-          if (whole(x, col)) amount = Math.floor(amount + TOLERANCE);
+          const amount = step(x, col, sign * shortfall(q), capacityOf(pattern, u, sign, col));
           if (amount > TOLERANCE) trySwap(u, 0, pattern, col, sign * amount);
           if (met(q)) return;
         }
@@ -873,7 +881,7 @@ export function proveByWitnesses(
             return cap;
           };
           // A cell that no relation pins down moves alone (the checks see any relation it breaks).
-          const alone = whole(cA, col) ? Math.ceil(missing() - TOLERANCE) : missing();
+          const alone = step(cA, col, missing(), Number.POSITIVE_INFINITY);
           if (alone > 0) trySwap(r, 0, [[sliceOf(cA), 1]], col, sign * alone);
           if (!met(q)) cycles(r, cA, q, col, sign);
           if (met(q)) {
@@ -898,8 +906,7 @@ export function proveByWitnesses(
                 const ys = cellWithSlice(s, units.sliceOf[y]);
                 return ys < 0 ? -1 : value(ys, col);
               }) ?? first;
-            let amount = Math.min(missing(), own(pattern), side(pattern, s));
-            if (whole(cA, col)) amount = Math.floor(amount + TOLERANCE);
+            const amount = step(cA, col, missing(), Math.min(own(pattern), side(pattern, s)));
             if (!(amount > TOLERANCE)) continue;
             tries++;
             trySwap(r, s, pattern, col, sign * amount);

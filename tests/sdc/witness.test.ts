@@ -189,6 +189,46 @@ describe("proveByWitnesses", () => {
     expect([...proven]).toEqual([1, 1, 0]);
   });
 
+  it("moves whole kronor enough to pass a bound between two integers", async () => {
+    // Sums of money in whole kronor, by kön; D1 and D2 publish kön 2, so neither is dark, and
+    // R2 and D3 are published, so D1 trades only with D2:
+    //          t      1      2
+    //     D1   1000   600    400 (published)    R1 = D1 + D2   2000  1100  900
+    //     D2   1000   500    500 (published)
+    // D1 t must be able to reach 1,100.5 and fall to 899.5. Persons of kön 1 moving from D2 to D1
+    // keep R1 and both kön 2: 100 kr fall short by 0.5 kr, 101 kr give D1 = (1101, 701, 400),
+    // D2 = (899, 399, 500); and the same the other way for the lower bound.
+    const { con, id } = await kommun({
+      published: ["K", "R2", "D3", "D1:2", "D2:2"],
+      values: {
+        D1: [1000, 600, 400],
+        D2: [1000, 500, 500],
+        D3: [100, 50, 50],
+        R1: [2000, 1100, 900],
+        R2: [100, 50, 50],
+        K: [2100, 1150, 950],
+      },
+    });
+    const graph = await loadGraph(con, "t", spec);
+    const units = await loadUnits(con, "t", spec, graph.cells);
+    if (!units) throw new Error("no units");
+    const cell = id("D1", 0);
+    const requirement = (sense: "max" | "min", bound: number): Requirement => ({
+      cell,
+      rule: "bidragsgivare",
+      quantity: "antal",
+      terms: [{ column: "antal", coef: 1 }],
+      sense,
+      bound,
+    });
+    // Beyond R1 1 = 1,100 (all of kön 1 in D1) no move reaches: 1,500.5 stays open.
+    const requirements = [requirement("max", 1100.5), requirement("min", 899.5), requirement("max", 1500.5)];
+    const proven = new Uint8Array(requirements.length);
+    const byCell = new Map([[cell - 1, [0, 1, 2]]]);
+    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(2);
+    expect([...proven]).toEqual([1, 1, 0]);
+  });
+
   it("proves a count by a cycle inside one kommun, with no partner", async () => {
     //              t   1   2
     //     totalt  20  12   8      every total published (kön totals, age totals)
