@@ -77,6 +77,8 @@ export function propagateBounds(
   const num = q.numerator ? spec.additive.indexOf(q.numerator) : -1;
   const den = q.denominator ? spec.additive.indexOf(q.denominator) : -1;
   const share = KINDS.indexOf("share");
+  // A share whole by definition (numerator = denominator) keeps at least numerator ≤ denominator.
+  const whole = KINDS.indexOf("whole");
   const coupled = num >= 0 && den >= 0 && num !== den;
 
   // Worklist of groups, each at most once in the queue.
@@ -111,7 +113,7 @@ export function propagateBounds(
   };
   /** numerator ≤ denominator within a share cell. */
   const couple = (c: number) => {
-    if (!coupled || graph.kind[c] !== share || !free(c)) return false;
+    if (!coupled || (graph.kind[c] !== share && graph.kind[c] !== whole) || !free(c)) return false;
     let changed = false;
     if (hi[den][c] < hi[num][c]) {
       hi[num][c] = hi[den][c];

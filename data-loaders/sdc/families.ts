@@ -16,7 +16,7 @@ import { quote } from "./cells.ts";
 import type { TableSpec } from "./tables.ts";
 
 /** Kinds whose denominator population is protected by the denominator rule. */
-const DENOMINATOR_KINDS = "('share', 'mean', 'money', 'ratio')";
+const DENOMINATOR_KINDS = "('share', 'mean', 'money', 'ratio', 'whole')";
 
 /**
  * Creates `sdc_family_map(indikator, familj)` for the indicators that share a denominator

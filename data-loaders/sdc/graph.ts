@@ -19,7 +19,8 @@ export const RULES: readonly (string | null)[] = [null, ...Object.values(RULE_NA
 export const RULE = Object.fromEntries(Object.entries(RULE_NAMES).map(([k, v]) => [k, RULES.indexOf(v)])) as {
   [K in keyof typeof RULE_NAMES]: number;
 };
-export const KINDS = ["count", "share", "mean", "money", "measure", "ratio"] as const;
+/** Cell kinds (tables.ts `CellKind`); `whole`: a share whose numerator is its denominator by definition. */
+export const KINDS = ["count", "share", "mean", "money", "measure", "ratio", "whole"] as const;
 
 /** SQL mapping a text column to its index in `names` (0 for NULL or unknown). */
 function codeOf(column: string, names: readonly (string | null)[]): string {

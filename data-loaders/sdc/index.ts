@@ -369,7 +369,9 @@ function formatReport(tables: SdcTableReport[], suppressed: SuppressedCount[]): 
     const share = t.cells > 0 ? (100 * (t.primary + t.secondary)) / t.cells : 0;
     lines.push(
       `  ${t.table}: ${t.cells} cells, ${t.primary} primary, ${t.secondary} secondary (${share.toFixed(1)} %)` +
-        (t.repaired > 0 ? `, of which ${t.repaired} added for witness tables and to repair exposures (bounds, LP)` : ""),
+        (t.repaired > 0
+          ? `, of which ${t.repaired} added for witness tables and to repair exposures (bounds, LP)`
+          : ""),
     );
     for (const s of suppressed.filter((x) => x.table === t.table)) {
       lines.push(`    ${s.rule.padEnd(14)} ${s.cells}`);

@@ -221,17 +221,22 @@ class NeighbourhoodLp {
         rows++;
       }
     }
-    // Numerator ≤ denominator within a share cell.
+    // Numerator ≤ denominator within a share cell, and = where it is whole by definition.
     const q = spec.quantities;
     const num = q.numerator ? spec.additive.indexOf(q.numerator) : -1;
     const den = q.denominator ? spec.additive.indexOf(q.denominator) : -1;
     if (num >= 0 && den >= 0 && num !== den) {
       const share = KINDS.indexOf("share");
+      const whole = KINDS.indexOf("whole");
       for (const c of ball) {
         const vn = varOf(c, num);
         const vd = varOf(c, den);
-        if (graph.kind[c] !== share || vn === undefined || vd === undefined) continue;
-        model.addRow(0, solver.infinity, { indices: [vd, vn], values: [1, -1] });
+        if ((graph.kind[c] !== share && graph.kind[c] !== whole) || vn === undefined || vd === undefined)
+          continue;
+        model.addRow(0, graph.kind[c] === whole ? 0 : solver.infinity, {
+          indices: [vd, vn],
+          values: [1, -1],
+        });
         rows++;
       }
     }

@@ -104,9 +104,10 @@ export function suppressForRoom(
   const share = KINDS.indexOf("share");
   const mean = KINDS.indexOf("mean");
   const ratio = KINDS.indexOf("ratio");
+  const whole = KINDS.indexOf("whole");
   const needN = (c: number): number =>
     graph.rule[c] === RULE.denominator &&
-    (graph.kind[c] === share || graph.kind[c] === mean || graph.kind[c] === ratio)
+    (graph.kind[c] === share || graph.kind[c] === mean || graph.kind[c] === ratio || graph.kind[c] === whole)
       ? rules.denominatorAbove + 1
       : Number.NaN;
   const needC = (c: number): number =>

@@ -34,7 +34,7 @@ export interface Relation {
  * - `money`: a share or sum of money with contributors and a largest contribution;
  * - `measure`: a non-additive measure (segregation) with its own rules.
  */
-export type CellKind = "count" | "share" | "mean" | "money" | "measure" | "ratio";
+export type CellKind = "count" | "share" | "mean" | "money" | "measure" | "ratio" | "whole";
 
 export interface TableSpec {
   /** Short name used in reports: `indikatorer`. */
@@ -108,6 +108,14 @@ const RATIO_INDICATORS =
   INDICATORS.filter((d) => d.kind === "kvot")
     .map((d) => `'${d.id}'`)
     .join(", ") || "NULL";
+
+/** Cells whose share is 100 % by definition (`wholeByDefinition`), as an SQL condition. */
+const WHOLE_CELLS =
+  INDICATORS.flatMap((d) =>
+    d.wholeByDefinition
+      ? [`(indikator = '${d.id}' AND "${d.wholeByDefinition.breakdown}" = '${d.wholeByDefinition.category}')`]
+      : [],
+  ).join(" OR ") || "false";
 
 /** Region hierarchy: DeSO ⊂ RegSO ⊂ kommun ⊂ län ⊂ riket. Persons without DeSO make kommun ≥ Σ RegSO. */
 export const REGION_RELATIONS: Relation[] = [
@@ -240,6 +248,7 @@ export function indikatorerSpec(): TableSpec {
     relations: [...REGION_RELATIONS, ...BREAKDOWN_RELATIONS],
     kind: `CASE WHEN bidragsgivare IS NOT NULL OR storsta_bidrag IS NOT NULL THEN 'money'
                 WHEN antal_taljare IS NOT NULL AND indikator IN (${RATIO_INDICATORS}) THEN 'ratio'
+                WHEN antal_taljare IS NOT NULL AND (${WHOLE_CELLS}) THEN 'whole'
                 WHEN antal_taljare IS NOT NULL THEN 'share'
                 WHEN namnare IS NULL THEN 'count'
                 ELSE 'mean' END`,

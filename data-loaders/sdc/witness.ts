@@ -231,13 +231,20 @@ export function proveByWitnesses(
   const num = column.get(spec.quantities.numerator ?? "") ?? -1;
   const den = column.get(spec.quantities.denominator ?? "") ?? -1;
   const share = KINDS.indexOf("share");
-  /** The cell's own bounds at the witness: suppressed, non-negative, numerator ≤ denominator. */
+  const wholeKind = KINDS.indexOf("whole");
+  const coupled = num >= 0 && den >= 0 && num !== den;
+  /** The cell's own bounds at the witness: suppressed, non-negative, numerator ≤ denominator
+   * (= in a share whole by definition). */
   const cellHolds = (c: number) => {
     if (!hid(c)) return false;
     for (let col = 0; col < A; col++)
       if (nonNegative(c, col) && graph.values[col][c] + delta[col][c] < -TOLERANCE) return false;
-    if (num >= 0 && den >= 0 && num !== den && graph.kind[c] === share)
+    if (coupled && graph.kind[c] === share)
       return graph.values[num][c] + delta[num][c] <= graph.values[den][c] + delta[den][c] + TOLERANCE;
+    if (coupled && graph.kind[c] === wholeKind)
+      return (
+        Math.abs(graph.values[num][c] + delta[num][c] - graph.values[den][c] - delta[den][c]) <= TOLERANCE
+      );
     return true;
   };
   /** The group's relation holds for column col when its members moved by `change` (Σ coef·delta). */
@@ -348,14 +355,23 @@ export function proveByWitnesses(
     if (s !== 0) sides.push([s, -1]);
     if (s !== 0 && units.parent[s] !== units.parent[r])
       sides.push([units.parent[r], 1], [units.parent[s], -1]);
+    // Persons of a cell whole by definition are in its numerator and its denominator alike: where
+    // the pattern passes one, both columns move.
+    let columns = [col];
+    if (coupled && (col === num || col === den))
+      for (const [u] of sides)
+        for (const [slice] of pattern)
+          if (graph.kind[cellWithSlice(u, slice)] === wholeKind) columns = [num, den];
     for (const [u, sign] of sides)
       for (const [slice, k] of pattern) {
         const c = cellWithSlice(u, slice);
-        if (c < 0 || Number.isNaN(graph.values[col][c])) {
-          rollback(mark);
-          return false;
+        for (const moved of columns) {
+          if (c < 0 || Number.isNaN(graph.values[moved][c])) {
+            rollback(mark);
+            return false;
+          }
+          add(c, moved, sign * k * amount);
         }
-        add(c, col, sign * k * amount);
       }
     return keepIfValid(mark);
   };
@@ -513,9 +529,7 @@ export function proveByWitnesses(
   const value = (c: number, col: number) => graph.values[col][c] + delta[col][c];
   /** How far a share cell's numerator lies below its denominator (no limit in other cells). */
   const headroom = (c: number) =>
-    num >= 0 && den >= 0 && num !== den && graph.kind[c] === share
-      ? value(c, den) - value(c, num)
-      : Number.POSITIVE_INFINITY;
+    coupled && graph.kind[c] === share ? value(c, den) - value(c, num) : Number.POSITIVE_INFINITY;
   /**
    * How much unit u's side of a pattern allows (sign +1: u gains the pattern, −1: u loses it):
    * what its losing cells hold, and what its gaining cells take without a numerator passing its

@@ -143,6 +143,20 @@ describe("schema validation", () => {
       /coarse to fine/,
     );
   });
+  it("accepts a share whole by definition in one of its breakdowns, and nothing else", () => {
+    const reason = { sv: "Alla i gruppen ingår.", en: "Everyone in the group is counted." };
+    const whole = { breakdown: "kon", category: "2", reason } as const;
+    expect(validateDefinition({ ...complete, wholeByDefinition: whole })).toEqual([]);
+    expect(
+      validateDefinition({ ...complete, wholeByDefinition: { ...whole, breakdown: "grund" } }).join(),
+    ).toMatch(/wholeByDefinition.breakdown grund is not among the breakdowns/);
+    expect(
+      validateDefinition({ ...complete, kind: "medel", unit: "kr", wholeByDefinition: whole }).join(),
+    ).toMatch(/wholeByDefinition needs kind andel/);
+    expect(
+      validateDefinition({ ...complete, wholeByDefinition: { ...whole, reason: { sv: "", en: "" } } }).join(),
+    ).toMatch(/wholeByDefinition.reason needs non-empty/);
+  });
   it("rejects duplicate ids in a registry", () => {
     expect(() => validateRegistry([complete, complete])).toThrow(/duplicate ids: exempel/);
   });

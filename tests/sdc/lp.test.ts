@@ -147,3 +147,48 @@ describe("findExposures on neighbourhoods", () => {
     expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0 });
   });
 });
+
+describe("findExposures with a share whole by definition", () => {
+  // Persons with a foreign background (taljare) among all (namnare), by födelseregion:
+  //              taljare  namnare
+  //   sverige (S)      0       20   hidden
+  //   utrikes (U)     10       10   hidden, namnare rule (10 ≤ 20): must be able to reach 21
+  //   totalt  (T)     10       30   published
+  // As a plain share, U's namnare may reach 30 (S = 0 of 0). Everyone born abroad has a foreign
+  // background, and the attacker knows it: namnare U = taljare U = 10 − taljare S ≤ 10. Exposed.
+  const shareSpec: TableSpec = {
+    ...spec,
+    columns: ["ar", "r", "taljare", "namnare", "status"],
+    requiredRaw: ["ar", "r", "taljare", "namnare"],
+    sort: ["ar", "r"],
+    cellKeys: ["r"],
+    hide: ["taljare", "namnare"],
+    additive: ["taljare", "namnare"],
+    quantities: { count: "taljare", numerator: "taljare", denominator: "namnare" },
+  };
+  async function foreignBackground(utrikesKind: string) {
+    const con = await openDatabase({ threads: 1 });
+    await exec(
+      con,
+      `CREATE TABLE t_cells AS SELECT * FROM (VALUES
+         (1, 1, 2022, 'sverige', 0, 20, 'share', 'sekundar', true),
+         (2, 1, 2022, 'utrikes', 10, 10, '${utrikesKind}', 'namnare', true),
+         (3, 1, 2022, 'totalt', 10, 30, 'share', NULL, false))
+         v(id, tk, ar, r, taljare, namnare, kind, rule, sup);
+       CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true, true, true))
+         v(grp, valid_taljare, eq_taljare, valid_namnare, eq_namnare);
+       CREATE TABLE t_members AS SELECT * FROM (VALUES (1, 3, true), (1, 1, false), (1, 2, false))
+         v(grp, id, is_parent);`,
+    );
+    return findExposures(con, "t", shareSpec, resolveRules({}));
+  }
+
+  it("finds nothing exposed when the utrikes cell is a plain share", async () => {
+    expect((await foreignBackground("share")).exposures).toEqual([]);
+  });
+
+  it("finds the utrikes denominator held at 10 or below when the share is whole by definition", async () => {
+    const { exposures } = await foreignBackground("whole");
+    expect(exposures.map((e) => [e.cell, e.quantity, e.interval])).toEqual([[2, "namnare", [0, 10]]]);
+  });
+});

@@ -153,6 +153,26 @@ describe("protectTables: primary rules for shares, means and money", () => {
     expect(await suppressedCells(con)).toEqual(["kommun:0117"]);
   });
 
+  it("applies no complement rule where the share is 100 % by definition (the foreign-born with a foreign background)", async () => {
+    const con = await database();
+    // Share with a foreign background, by födelseregion, in one kommun each (no relations):
+    //   0114 utrikes: 30 of 30 → published: everyone born abroad has a foreign background
+    //   0115 sverige: 28 of 30 → komplement rule (30 − 28 = 2)
+    //   0117 utrikes: 12 of 12 → namnare rule (12 ≤ 20) still
+    const bakgrund = (fodelseregion: string) => ({ indikator: "andel_utlandsk_bakgrund", fodelseregion });
+    await createIndikatorerRaw(con, [
+      share("kommun", "0114", 30, 30, bakgrund("utrikes")),
+      share("kommun", "0115", 28, 30, bakgrund("sverige")),
+      share("kommun", "0117", 12, 12, bakgrund("utrikes")),
+    ]);
+    const report = await protectTables(con);
+    expect(report.suppressed).toEqual([
+      { table: "indikatorer", rule: "komplement", cells: 1 },
+      { table: "indikatorer", rule: "namnare", cells: 1 },
+    ]);
+    expect(await suppressedCells(con)).toEqual(["kommun:0115", "kommun:0117"]);
+  });
+
   it("lets a ratio's numerator exceed its denominator in the attacker's LP", async () => {
     const con = await database();
     // Län 01 = 0114 + 0115; both kommuner have at most 20 out-movers (namnare rule), the län

@@ -57,6 +57,14 @@ export const DEMOGRAFI: IndicatorDefinition[] = [
         en: "For the Swedish-born (födelseregion Sverige) the share is those with both parents born abroad.",
       },
     ],
+    wholeByDefinition: {
+      breakdown: "fodelseregion",
+      category: "utrikes",
+      reason: {
+        sv: "Alla utrikes födda har utländsk bakgrund: andelen är 100 procent per definition.",
+        en: "Everyone born abroad has a foreign background: the share is 100 per cent by definition.",
+      },
+    },
   },
   {
     ...POPULATION,

@@ -133,6 +133,14 @@ export interface IndicatorDefinition {
   /** Source registers. */
   source: string[];
   footnotes: Text[];
+  /**
+   * A breakdown category whose every person is in the numerator by definition, e.g. the
+   * foreign-born among persons with a foreign background. The share there is 100 % whatever the
+   * data: it tells nothing about anyone, so the numerator and complement rules do not apply, and
+   * disclosure control lets the attacker know that numerator = denominator in these cells
+   * (docs/disclosure-control.md).
+   */
+  wholeByDefinition?: { breakdown: Breakdown; category: string; reason: Text };
 }
 
 const ID = /^[a-z][a-z0-9_]*$/;
@@ -221,6 +229,15 @@ export function validateDefinition(input: unknown): string[] {
     if (!def.levels.includes("deso")) checkText(errors, `${name}: finestLevelReason`, def.finestLevelReason);
   }
   if (!Array.isArray(def.source) || def.source.length === 0) err("source must name at least one register");
+  if (def.wholeByDefinition !== undefined) {
+    const w = def.wholeByDefinition;
+    if (def.kind !== "andel") err("wholeByDefinition needs kind andel");
+    if (!Array.isArray(def.breakdowns) || !def.breakdowns.includes(w.breakdown))
+      err(`wholeByDefinition.breakdown ${w.breakdown} is not among the breakdowns`);
+    if (typeof w.category !== "string" || !/^[a-z0-9_-]+$/.test(w.category))
+      err("wholeByDefinition.category must be a publication code");
+    checkText(errors, `${name}: wholeByDefinition.reason`, w.reason);
+  }
   if (!Array.isArray(def.footnotes)) err("footnotes must be an array (may be empty)");
   else {
     for (const [i, f] of def.footnotes.entries()) checkText(errors, `${name}: footnotes[${i}]`, f);
