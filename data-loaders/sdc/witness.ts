@@ -355,18 +355,24 @@ export function proveByWitnesses(
     if (s !== 0) sides.push([s, -1]);
     if (s !== 0 && units.parent[s] !== units.parent[r])
       sides.push([units.parent[r], 1], [units.parent[s], -1]);
+    const cells: number[] = [];
+    let whole = false;
+    for (const [u] of sides)
+      for (const [slice] of pattern) {
+        const c = cellWithSlice(u, slice);
+        if (c < 0 || Number.isNaN(graph.values[col][c])) return false;
+        cells.push(c);
+        if (graph.kind[c] === wholeKind) whole = true;
+      }
     // Persons of a cell whole by definition are in its numerator and its denominator alike: where
     // the pattern passes one, both columns move.
-    let columns = [col];
-    if (coupled && (col === num || col === den))
-      for (const [u] of sides)
-        for (const [slice] of pattern)
-          if (graph.kind[cellWithSlice(u, slice)] === wholeKind) columns = [num, den];
-    for (const [u, sign] of sides)
-      for (const [slice, k] of pattern) {
-        const c = cellWithSlice(u, slice);
+    const columns = coupled && whole && (col === num || col === den) ? [num, den] : [col];
+    let i = 0;
+    for (const [, sign] of sides)
+      for (const [, k] of pattern) {
+        const c = cells[i++];
         for (const moved of columns) {
-          if (c < 0 || Number.isNaN(graph.values[moved][c])) {
+          if (Number.isNaN(graph.values[moved][c])) {
             rollback(mark);
             return false;
           }
@@ -671,20 +677,22 @@ export function proveByWitnesses(
                 const own = capacity(r, dir);
                 if (!(own >= missing())) continue;
                 const looked = partners.slice(0, 4 * SWAP_PARTNERS);
-                const offered = looked.map((s) => {
+                const offer = (s: number) => {
                   const cap = capacity(s, -dir);
                   if (units.parent[s] === units.parent[r]) return cap;
                   return Math.min(cap, capacity(units.parent[r], dir), capacity(units.parent[s], -dir));
-                });
-                if (
-                  !(offered.reduce((sum, x) => sum + (Number.isNaN(x) ? 0 : Math.floor(x)), 0) >= missing())
-                )
-                  continue;
+                };
+                let offered = 0;
+                for (let i = 0; i < looked.length && !(offered >= missing()); i++) {
+                  const x = Math.floor(offer(looked[i]));
+                  if (x > 0) offered += x;
+                }
+                if (!(offered >= missing())) continue;
                 let tries = 0;
                 for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
-                  // Capacities change as swaps are made: recomputed for the pair at hand.
-                  if (!(offered[i] >= 1)) continue;
                   const s = looked[i];
+                  // Capacities change as swaps are made: recomputed for the pair at hand.
+                  if (!(offer(s) >= 1)) continue;
                   let amount = Math.min(missing(), capacity(r, dir), capacity(s, -dir));
                   if (units.parent[s] !== units.parent[r])
                     amount = Math.min(
