@@ -261,6 +261,11 @@ export function proveByWitnesses(
   let logCell = new Int32Array(1024);
   let logCol = new Uint8Array(1024);
   let logAmount = new Float64Array(1024);
+  // With a repair: the published cells the witness touches, in order, and which log entry touched
+  // each first (so that a rollback forgets them).
+  let logTouch = new Uint8Array(1024);
+  const touched = new Uint8Array(repair ? graph.cells : 0);
+  const touchedList: number[] = [];
   let logLength = 0;
   const apply = (cell: number, col: number, amount: number) => {
     delta[col][cell] += amount;
@@ -279,7 +284,14 @@ export function proveByWitnesses(
       logCell = grow(logCell, new Int32Array(2 * logLength));
       logCol = grow(logCol, new Uint8Array(2 * logLength));
       logAmount = grow(logAmount, new Float64Array(2 * logLength));
+      logTouch = grow(logTouch, new Uint8Array(2 * logLength));
     }
+    const first = repair !== undefined && !graph.sup[cell] && !touched[cell];
+    if (first) {
+      touched[cell] = 1;
+      touchedList.push(cell);
+    }
+    logTouch[logLength] = first ? 1 : 0;
     logCell[logLength] = cell;
     logCol[logLength] = col;
     logAmount[logLength++] = amount;
@@ -288,6 +300,7 @@ export function proveByWitnesses(
     while (logLength > mark) {
       logLength--;
       apply(logCell[logLength], logCol[logLength], -logAmount[logLength]);
+      if (logTouch[logLength]) touched[touchedList.pop() as number] = 0;
     }
   };
   /** Moves all persons (every additive column) of unit s into unit r, parents along; false (and
@@ -323,26 +336,18 @@ export function proveByWitnesses(
         return false;
       }
     }
-    if (repair && publishedChanged().length > repair.maxHidden) {
+    if (repair && touchedList.length > repair.maxHidden) {
       rollback(mark);
       return false;
     }
     return true;
   };
   /** The published cells the witness under construction changes (those it would hide). */
-  const publishedChanged = () => {
-    const out: number[] = [];
-    for (let e = 0; e < logLength; e++) {
-      const c = logCell[e];
-      if (graph.sup[c] || out.includes(c)) continue;
-      for (let col = 0; col < A; col++)
-        if (Math.abs(delta[col][c]) > TOLERANCE) {
-          out.push(c);
-          break;
-        }
-    }
-    return out;
-  };
+  const publishedChanged = () =>
+    touchedList.filter((c) => {
+      for (let col = 0; col < A; col++) if (Math.abs(delta[col][c]) > TOLERANCE) return true;
+      return false;
+    });
   /**
    * Applies a swap: `pattern` gives, per slice, how many times `amount` of column col unit r
    * gains (negative: loses); unit s takes the opposite, and when the two have different parents
@@ -450,6 +455,8 @@ export function proveByWitnesses(
       }
     }
     logLength = 0;
+    for (const c of touchedList) touched[c] = 0;
+    touchedList.length = 0;
   };
   // Open requirements of a unit's cells and its parent's, by sense.
   const open = (u: number, sense: "max" | "min") => {
