@@ -72,6 +72,48 @@ async function kommunerByAge(
   return { con, kommunSpec };
 }
 
+/**
+ * The kommun of kommun-fixture.ts with sums of money (D1 = 1000 = 600 + 400, D2 = 1000 = 500 + 500,
+ * D3 = 100 = 50 + 50, R1 = D1 + D2, R2 = D3, K = R1 + R2), `published` as there: which of the
+ * bounds (sense, bound) on the money of one cell witness tables prove.
+ */
+async function proveMoney(
+  published: string[],
+  region: string,
+  slice: number,
+  bounds: ["max" | "min", number][],
+): Promise<number[]> {
+  const { con, id } = await kommun({
+    published,
+    values: {
+      D1: [1000, 600, 400],
+      D2: [1000, 500, 500],
+      D3: [100, 50, 50],
+      R1: [2000, 1100, 900],
+      R2: [100, 50, 50],
+      K: [2100, 1150, 950],
+    },
+  });
+  const graph = await loadGraph(con, "t", spec);
+  const units = await loadUnits(con, "t", spec, graph.cells);
+  if (!units) throw new Error("no units");
+  const cell = id(region, slice);
+  const requirements = bounds.map(
+    ([sense, bound]): Requirement => ({
+      cell,
+      rule: "bidragsgivare",
+      quantity: "antal",
+      terms: [{ column: "antal", coef: 1 }],
+      sense,
+      bound,
+    }),
+  );
+  const proven = new Uint8Array(requirements.length);
+  const byCell = new Map([[cell - 1, requirements.map((_, r) => r)]]);
+  proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true);
+  return [...proven];
+}
+
 describe("proveByWitnesses", () => {
   it("proves every count of a dark kommun by gathering DeSOs, RegSOs moving along", async () => {
     const { con } = await kommun({ published: ["K"] });
@@ -158,35 +200,13 @@ describe("proveByWitnesses", () => {
     //     D2   1000   500    500
     // D1 1 must be able to lie 10 % either side of 600: [540, 660]. D1 1 −60, D1 2 +60 with
     // D2 1 +60, D2 2 −60 keeps every published sum, and so does the opposite.
-    const { con, id } = await kommun({
-      published: ["K", "R1", "R2", "D3", "D1:t", "D2:t"],
-      values: {
-        D1: [1000, 600, 400],
-        D2: [1000, 500, 500],
-        D3: [100, 50, 50],
-        R1: [2000, 1100, 900],
-        R2: [100, 50, 50],
-        K: [2100, 1150, 950],
-      },
-    });
-    const graph = await loadGraph(con, "t", spec);
-    const units = await loadUnits(con, "t", spec, graph.cells);
-    if (!units) throw new Error("no units");
-    const cell = id("D1", 1);
-    const requirement = (sense: "max" | "min", bound: number): Requirement => ({
-      cell,
-      rule: "dominans",
-      quantity: "antal",
-      terms: [{ column: "antal", coef: 1 }],
-      sense,
-      bound,
-    });
     // A bound beyond the 1,000 of D1 t (D1 2 cannot go below 0) is out of reach.
-    const requirements = [requirement("max", 660), requirement("min", 540), requirement("max", 1001)];
-    const proven = new Uint8Array(requirements.length);
-    const byCell = new Map([[cell - 1, [0, 1, 2]]]);
-    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(2);
-    expect([...proven]).toEqual([1, 1, 0]);
+    const proven = await proveMoney(["K", "R1", "R2", "D3", "D1:t", "D2:t"], "D1", 1, [
+      ["max", 660],
+      ["min", 540],
+      ["max", 1001],
+    ]);
+    expect(proven).toEqual([1, 1, 0]);
   });
 
   it("moves whole kronor enough to pass a bound between two integers", async () => {
@@ -198,35 +218,13 @@ describe("proveByWitnesses", () => {
     // D1 t must be able to reach 1,100.5 and fall to 899.5. Persons of kön 1 moving from D2 to D1
     // keep R1 and both kön 2: 100 kr fall short by 0.5 kr, 101 kr give D1 = (1101, 701, 400),
     // D2 = (899, 399, 500); and the same the other way for the lower bound.
-    const { con, id } = await kommun({
-      published: ["K", "R2", "D3", "D1:2", "D2:2"],
-      values: {
-        D1: [1000, 600, 400],
-        D2: [1000, 500, 500],
-        D3: [100, 50, 50],
-        R1: [2000, 1100, 900],
-        R2: [100, 50, 50],
-        K: [2100, 1150, 950],
-      },
-    });
-    const graph = await loadGraph(con, "t", spec);
-    const units = await loadUnits(con, "t", spec, graph.cells);
-    if (!units) throw new Error("no units");
-    const cell = id("D1", 0);
-    const requirement = (sense: "max" | "min", bound: number): Requirement => ({
-      cell,
-      rule: "bidragsgivare",
-      quantity: "antal",
-      terms: [{ column: "antal", coef: 1 }],
-      sense,
-      bound,
-    });
     // Beyond R1 1 = 1,100 (all of kön 1 in D1) no move reaches: 1,500.5 stays open.
-    const requirements = [requirement("max", 1100.5), requirement("min", 899.5), requirement("max", 1500.5)];
-    const proven = new Uint8Array(requirements.length);
-    const byCell = new Map([[cell - 1, [0, 1, 2]]]);
-    expect(proveByWitnesses(graph, spec, units, requirements, byCell, proven, () => true)).toBe(2);
-    expect([...proven]).toEqual([1, 1, 0]);
+    const proven = await proveMoney(["K", "R2", "D3", "D1:2", "D2:2"], "D1", 0, [
+      ["max", 1100.5],
+      ["min", 899.5],
+      ["max", 1500.5],
+    ]);
+    expect(proven).toEqual([1, 1, 0]);
   });
 
   it("proves a count by a cycle inside one kommun, with no partner", async () => {
