@@ -119,8 +119,9 @@ function publishedSelect(spec: TableSpec): string {
 
 /**
  * Suppression of one partition into `<prefix>_cells`: primary rules (or `options.suppressed`),
- * the singleton rule to a fixed point, then LP-guided repair until no protected cell is exposed.
- * Returns the number of cells added by the repair.
+ * the singleton and room rules, witness tables for the cells of units (hiding more cells where
+ * none exists), then repair of what bounds (and, with the LP on, the LP) find exposed until
+ * nothing is. Returns the number of cells added beyond the group rules.
  */
 async function protectPartition(
   con: Connection,

@@ -29,8 +29,10 @@
  *
  * On one year of the scale-0.01 synthetic population, where nine in ten small-area cells are
  * suppressed, these prove 1.56 million of the indicator table's 2.30 million requirements in
- * about 37 s on one core; at full scale 327,000 of 530,000 in 11 s. The LP, which proves about
- * 2,000 a second, takes what is left.
+ * about 37 s on one core; at full scale 327,000 of 530,000 in 11 s. With `repair` (protection,
+ * witness-repair.ts) a witness may also pass through a few published cells, which are then
+ * hidden: after it, 85 % of a full-scale year's requirements have a witness. The LP, which
+ * proves about 2,000 a second in bulk, takes what is left.
  */
 import type { Connection } from "../db.ts";
 import { queryTyped } from "../db.ts";
