@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { makeTempDir } from "../temp.ts";
 import { resolveRequest, serveDirectory } from "./server.ts";
 
 function makeSite(): string {
-  const root = mkdtempSync(path.join(tmpdir(), "rdi-e2e-site-"));
+  const root = makeTempDir("rdi-e2e-site-");
   mkdirSync(path.join(root, "en"));
   writeFileSync(path.join(root, "index.html"), "<p>start</p>");
   writeFileSync(path.join(root, "om-data.html"), "<p>om</p>");

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { setQuiet } from "../../data-loaders/cli/progress.ts";
+import { makeTempDir } from "../temp.ts";
 
 setQuiet(true);
 
+/** A fresh temporary directory, removed after the test file has run. */
 export async function tempDir(prefix = "rdi-publish-"): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** Every file under `dir` (relative path → SHA-256), sorted by path. */

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "acorn";
 import { simple } from "acorn-walk";
@@ -15,6 +14,7 @@ import {
   prepareNpmCache,
   relativeImport,
 } from "../../scripts/prepare-site.ts";
+import { makeTempDir } from "../temp.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -75,7 +75,7 @@ describe("bundlePackage", () => {
   // beta (inlined); beta is found in alpha's own node_modules first, as Node would.
   let modules: string;
   beforeAll(() => {
-    modules = path.join(mkdtempSync(path.join(tmpdir(), "rdi-prepare-")), "node_modules");
+    modules = path.join(makeTempDir("rdi-prepare-"), "node_modules");
     write(
       path.join(modules, "alpha/package.json"),
       '{"name":"alpha","version":"1.0.0","type":"module","main":"index.js"}',
@@ -119,7 +119,7 @@ describe("bundlePackage", () => {
 });
 
 describe("prepareNpmCache on the installed packages", () => {
-  const sourceRoot = path.join(mkdtempSync(path.join(tmpdir(), "rdi-site-root-")), "src");
+  const sourceRoot = path.join(makeTempDir("rdi-site-root-"), "src");
   const cacheRoot = path.join(sourceRoot, ".observablehq", "cache");
   let summary: PrepareSummary;
   beforeAll(async () => {

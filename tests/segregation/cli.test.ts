@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { UserError } from "../../data-loaders/cli/command.ts";
 import { command, formatCsv, segregationReport } from "../../data-loaders/segregation/cli.ts";
 import { CountsError, parseCsv, readCounts } from "../../data-loaders/segregation/counts.ts";
+import { makeTempDir } from "../temp.ts";
 
-const dir = mkdtempSync(join(tmpdir(), "rdi-segregation-"));
+const dir = makeTempDir("rdi-segregation-");
 
 function file(name: string, text: string): string {
   const path = join(dir, name);

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -14,6 +13,7 @@ import {
   sourceClosure,
 } from "../../../scripts/site/loaders.ts";
 import { CACHE_MTIME, prepareSiteData } from "../../../scripts/site/publication.ts";
+import { makeTempDir } from "../../temp.ts";
 
 const ZIP_MODULE = pathToFileURL(path.resolve(import.meta.dirname, "../../../scripts/site/zip.ts")).href;
 
@@ -24,7 +24,7 @@ function write(file: string, text: string): void {
 
 /** A publication with just a manifest (what the keys read) and one file. */
 function makePublication(manifest: object): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "rdi-loaders-pub-"));
+  const dir = makeTempDir("rdi-loaders-pub-");
   write(path.join(dir, "manifest.json"), `${JSON.stringify(manifest)}\n`);
   write(path.join(dir, "indikatorer", "katalog.json"), "[]\n");
   return dir;
@@ -37,7 +37,7 @@ function makePublication(manifest: object): string {
  * publication archive (handled elsewhere) and a parameterised loader (run by Framework per page).
  */
 function makeSourceRoot(): string {
-  const root = mkdtempSync(path.join(tmpdir(), "rdi-loaders-src-"));
+  const root = makeTempDir("rdi-loaders-src-");
   // ES modules, as in the repository (package.json "type": "module"), so loaders may await at top level.
   write(path.join(root, "package.json"), '{ "type": "module" }\n');
   write(path.join(root, "components", "helper.ts"), 'export const HELPER = "v1";\n');

@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -16,12 +15,13 @@ import {
   publicationSitePaths,
   writePublicationZip,
 } from "../../../scripts/site/publication.ts";
+import { makeTempDir } from "../../temp.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** A small publication: two tables, the catalogue, the manifest and a hidden bookkeeping file. */
 function makePublication(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "rdi-site-pub-"));
+  const dir = makeTempDir("rdi-site-pub-");
   const files: Record<string, string> = {
     "manifest.json": '{"version":1}\n',
     "indikatorer/katalog.json": "[]\n",
@@ -67,7 +67,7 @@ describe("publicationDirectory", () => {
   });
 
   it("names the problem when RDI_PUBLICATION is not a publication", async () => {
-    const empty = mkdtempSync(path.join(tmpdir(), "rdi-site-empty-"));
+    const empty = makeTempDir("rdi-site-empty-");
     await expect(publicationDirectory({ RDI_PUBLICATION: empty })).rejects.toThrow(/has no manifest\.json/);
     await expect(publicationDirectory({ RDI_PUBLICATION: path.join(empty, "missing") })).rejects.toThrow(
       /is not a directory/,
@@ -84,7 +84,7 @@ describe("writePublicationZip", () => {
   });
 
   it("refuses a directory without manifest.json", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "rdi-site-nomanifest-"));
+    const dir = makeTempDir("rdi-site-nomanifest-");
     writeFileSync(path.join(dir, "x.parquet"), "x");
     await expect(zipOf(dir)).rejects.toThrow(/has no manifest\.json/);
   });
@@ -111,7 +111,7 @@ describe("the archive loader src/data/publikation.zip.ts", () => {
 describe("primeFrameworkCache", () => {
   it("writes the loader's archive and every member with the fixed mtime, dropping old members", async () => {
     const dir = makePublication();
-    const sourceRoot = mkdtempSync(path.join(tmpdir(), "rdi-site-src-"));
+    const sourceRoot = makeTempDir("rdi-site-src-");
     const cache = path.join(sourceRoot, ".observablehq", "cache", "data");
     // A member of an earlier publication that the new one no longer has.
     mkdirSync(path.join(cache, "publikation", "indikatorer", "gammal"), { recursive: true });
@@ -133,14 +133,14 @@ describe("primeFrameworkCache", () => {
 describe("publicationDirectory without RDI_PUBLICATION", () => {
   it("builds the default publication with ensurePublication() of the site module", async () => {
     const dir = makePublication();
-    const moduleDir = mkdtempSync(path.join(tmpdir(), "rdi-site-module-"));
+    const moduleDir = makeTempDir("rdi-site-module-");
     const module = path.join(moduleDir, "site.mjs");
     writeFileSync(module, `export async function ensurePublication() { return ${JSON.stringify(dir)}; }\n`);
     expect(await publicationDirectory({}, pathToFileURL(module).href)).toBe(dir);
   });
 
   it("says why when the site module cannot be loaded or lacks ensurePublication", async () => {
-    const moduleDir = mkdtempSync(path.join(tmpdir(), "rdi-site-module-"));
+    const moduleDir = makeTempDir("rdi-site-module-");
     const missing = pathToFileURL(path.join(moduleDir, "missing.mjs")).href;
     await expect(publicationDirectory({}, missing)).rejects.toThrow(
       /RDI_PUBLICATION is not set and the default publication cannot be built/,
@@ -156,7 +156,7 @@ describe("publicationDirectory without RDI_PUBLICATION", () => {
 describe("prepareSiteData and cachedSitePaths", () => {
   it("put the publication into Framework's cache and list exactly what it holds", async () => {
     const dir = makePublication();
-    const sourceRoot = mkdtempSync(path.join(tmpdir(), "rdi-site-src-"));
+    const sourceRoot = makeTempDir("rdi-site-src-");
     await expect(cachedSitePaths(sourceRoot)).rejects.toThrow(/prepareSiteData\(\) must run first/);
     // No other loader in this source root: nothing else to prime (tests/scripts/site/loaders.test.ts).
     expect(await prepareSiteData(sourceRoot, { RDI_PUBLICATION: dir })).toEqual({

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, sqlString } from "../../../data-loaders/db.ts";
 import { diffPublications } from "../../../data-loaders/publish/diff.ts";
 import { writeIndicatorFiles } from "../../../data-loaders/publish/write.ts";
 import { siteReview } from "../../../scripts/site/review.ts";
+import { makeTempDir } from "../../temp.ts";
 
 type Cell = [indikator: string, ar: number, niva: string, region: string, varde: number | null];
 
@@ -19,7 +19,7 @@ async function publication(
   catalogue: { id: string; unit: string }[],
   manifest: { years: number[]; build_key: string },
 ): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), "rdi-site-review-"));
+  const dir = makeTempDir("rdi-site-review-");
   const con = await openDatabase();
   const values = cells
     .map(
@@ -200,7 +200,7 @@ describe("siteReview against a previous publication (mode 'publikationer')", () 
   });
 
   it("refuses a previous publication that is not one", async () => {
-    const empty = mkdtempSync(path.join(tmpdir(), "rdi-site-review-empty-"));
+    const empty = makeTempDir("rdi-site-review-empty-");
     await expect(siteReview(current, empty)).rejects.toThrow(
       /RDI_PREVIOUS_PUBLICATION: .* has no manifest\.json/,
     );
