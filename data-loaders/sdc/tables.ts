@@ -276,9 +276,10 @@ export function indikatorerSpec(): TableSpec {
       "CASE WHEN niva IN ('lan', 'riket') THEN 'riket' END",
     ],
     // A DeSO moves with all its breakdowns, within its kommun, its RegSO along; DeSOs, and
-    // kommuner within their län, swap persons between hidden breakdown cells.
+    // kommuner within their län, swap and exchange persons between hidden breakdown cells (a
+    // kommun's områdestyper among them).
     witnessUnits: {
-      unit: "CASE WHEN niva IN ('deso', 'regso', 'kommun') AND omradestyp = 'totalt' THEN region END",
+      unit: "CASE WHEN niva IN ('deso', 'regso', 'kommun') THEN region END",
       parent: "CASE WHEN niva = 'deso' THEN (SELECT d.regso FROM ref_deso d WHERE d.deso = region) END",
       pool: "CASE WHEN niva IN ('deso', 'regso') THEN left(region, 4) WHEN niva = 'kommun' THEN 'lan ' || left(region, 2) END",
       slice: `concat_ws('|', ${INDIKATOR_BREAKDOWNS.map((k) => `"${k}"`).join(", ")})`,

@@ -111,6 +111,10 @@ function groupBy(items: number[], key: (item: number) => number): Map<number, nu
 const SWAP_PARTNERS = 64;
 /** Cycles tried per requirement inside one unit. */
 const CYCLE_ATTEMPTS = 16;
+/** Cells an exchange may change (with repeats) before it is given up. */
+const EXCHANGE_STEPS = 48;
+/** Partners per requirement that get an exchange of their own (where the first gives nothing). */
+const EXCHANGE_PARTNERS = 16;
 
 /**
  * Protection by witnesses: a witness table may also change published cells that `mayHide`
@@ -354,9 +358,17 @@ export function proveByWitnesses(
    * Applies a swap: `pattern` gives, per slice, how many times `amount` of column col unit r
    * gains (negative: loses); unit s takes the opposite, and when the two have different parents
    * the parents follow their units. Every total over units stays as it was. Without a partner
-   * (s = 0) the pattern is applied to r alone: a cycle that keeps every total of r.
+   * (s = 0) the pattern is applied to r alone: a cycle that keeps every total of r. `persons`:
+   * the columns the moved persons count in, when not col alone (numerator and denominator).
    */
-  const trySwap = (r: number, s: number, pattern: [number, number][], col: number, amount: number) => {
+  const trySwap = (
+    r: number,
+    s: number,
+    pattern: [number, number][],
+    col: number,
+    amount: number,
+    persons?: number[],
+  ) => {
     const mark = logLength;
     const sides: [number, number][] = [[r, 1]];
     if (s !== 0) sides.push([s, -1]);
@@ -373,7 +385,7 @@ export function proveByWitnesses(
       }
     // Persons of a cell whole by definition are in its numerator and its denominator alike: where
     // the pattern passes one, both columns move.
-    const columns = coupled && whole && (col === num || col === den) ? [num, den] : [col];
+    const columns = persons ?? (coupled && whole && (col === num || col === den) ? [num, den] : [col]);
     let i = 0;
     for (const [, sign] of sides)
       for (const [, k] of pattern) {
@@ -563,6 +575,21 @@ export function proveByWitnesses(
     }
     return cap;
   };
+  /**
+   * Like capacityOf, for persons counted in the numerator and the denominator alike: what unit u's
+   * losing cells hold in both columns (a gaining cell's numerator and denominator rise together).
+   */
+  const capacityOfPersons = (pattern: [number, number][], u: number, sign: number) => {
+    let cap = Number.POSITIVE_INFINITY;
+    for (const [slice, x] of pattern) {
+      const c = cellWithSlice(u, slice);
+      if (c < 0 || !hid(c) || Number.isNaN(graph.values[num][c]) || Number.isNaN(graph.values[den][c]))
+        return Number.NaN;
+      const k = sign * x;
+      if (k < 0) cap = Math.min(cap, value(c, num) / -k, value(c, den) / -k);
+    }
+    return cap;
+  };
   /** Groups inside unit u that hold cell c as a child. */
   const innerGroups = (c: number, u: number) => {
     const out: number[] = [];
@@ -731,11 +758,18 @@ export function proveByWitnesses(
   // gather of whole units cannot: units that are not dark, and units whose relations hold only
   // among their own cells (totalt = sverige in a DeSO without persons born abroad takes no
   // foreign-born person). A lower bound (money) is proven the other way round.
+  /** The children of group g lie in unit u (a relation among u's own cells, not a kommun over
+   * its RegSOs). Children of one group lie all in one unit or all outside it. */
+  const ownChildren = (g: number, u: number) => {
+    const m = graph.groupStart[g];
+    return units.unitOf[graph.memberCell[graph.memberIsParent[m] ? m + 1 : m]] === u;
+  };
   const isInner = (g: number, u: number, col: number) =>
     groupParent[g] >= 0 &&
     units.unitOf[groupParent[g]] === u &&
     graph.valid[col][g] === 1 &&
-    graph.eq[col][g] === 1;
+    graph.eq[col][g] === 1 &&
+    ownChildren(g, u);
   /**
    * The cells of unit u that a person of the kind of cell c adds to, or undefined when a
    * published cell would change or an equation inside u cannot be balanced. Where an equation
@@ -807,6 +841,114 @@ export function proveByWitnesses(
         if (children !== (inPattern.has(groupParent[g]) ? 1 : 0)) return undefined;
       }
     return [...inPattern].map((x): [number, number] => [units.sliceOf[x], 1]);
+  };
+  /** Relations among unit u's own cells that an exchange keeps as they are: equations, and
+   * inequalities too (a change that leaves Σ children as it was keeps a ≥, e.g. the områdestyper
+   * of a kommun). */
+  const isKept = (g: number, u: number, col: number) =>
+    groupParent[g] >= 0 &&
+    units.unitOf[groupParent[g]] === u &&
+    graph.valid[col][g] === 1 &&
+    ownChildren(g, u);
+  /**
+   * An exchange inside unit u, for a cell whose person pattern runs into a published total: persons
+   * of the kind of cell c come in and persons of another kind leave, so that no published cell of
+   * u changes — women of vistelsetid 2–3 come into a kommun whose women are published, and as
+   * many women born in Sweden leave. Built by balancing every relation inside u that a change
+   * touches: a changed child moves its hidden parent, or a hidden sibling the other way where the
+   * parent is published; a changed parent moves one child. Each choice is the cell that leaves
+   * the fewest relations unbalanced, then the one of largest `weight` (k: the change: what u
+   * or its partner holds where it gives persons away). Coefficients per slice; undefined when it
+   * does not close.
+   */
+  const exchangePattern = (
+    u: number,
+    c: number,
+    col: number,
+    weight: (cell: number, k: number) => number,
+  ) => {
+    const coef = new Map<number, number>([[c, 1]]);
+    const imbalance = (g: number) => {
+      let d = coef.get(groupParent[g]) ?? 0;
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
+        if (!graph.memberIsParent[m]) d -= coef.get(graph.memberCell[m]) ?? 0;
+      return d;
+    };
+    /** Relations of y besides g that a change of y by k unbalances, less those it balances. */
+    const cost = (y: number, k: number, g: number) => {
+      let n = 0;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const h = graph.cellGroup[j];
+        if (h === g || !isKept(h, u, col)) continue;
+        const before = imbalance(h);
+        const after = before + (groupParent[h] === y ? k : -k);
+        n += (after !== 0 ? 1 : 0) - (before !== 0 ? 1 : 0);
+      }
+      return n;
+    };
+    /** The child of g best changed by k (−1: none), among those not changed yet: undoing a change
+     * would lead back to the pattern a swap or a person move tries. */
+    const choose = (g: number, k: number) => {
+      let best = -1;
+      let bestCost = Number.POSITIVE_INFINITY;
+      let bestWeight = Number.NEGATIVE_INFINITY;
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const y = graph.memberCell[m];
+        if (graph.memberIsParent[m] || coef.has(y) || !hid(y) || Number.isNaN(graph.values[col][y])) continue;
+        const n = cost(y, k, g);
+        const w = weight(y, k);
+        if (n < bestCost || (n === bestCost && w > bestWeight)) {
+          best = y;
+          bestCost = n;
+          bestWeight = w;
+        }
+      }
+      return best;
+    };
+    const pending = [c];
+    const needChild: number[] = [];
+    let steps = 0;
+    const change = (y: number, k: number) => {
+      coef.set(y, (coef.get(y) ?? 0) + k);
+      pending.push(y);
+      steps++;
+    };
+    for (;;) {
+      while (pending.length > 0) {
+        if (steps > EXCHANGE_STEPS) return undefined;
+        const x = pending.pop() as number;
+        for (let j = graph.cellStart[x]; j < graph.cellStart[x + 1]; j++) {
+          const g = graph.cellGroup[j];
+          if (!isKept(g, u, col)) continue;
+          const d = imbalance(g);
+          if (d === 0) continue;
+          const p = groupParent[g];
+          if (p === x) needChild.push(g);
+          else if (p !== c && hid(p)) change(p, -d);
+          else {
+            const y = choose(g, d);
+            if (y < 0) return undefined;
+            change(y, d);
+          }
+        }
+      }
+      // One child at a time, so that the next choice sees what this one brought in.
+      const g = needChild.pop();
+      if (g === undefined) break;
+      const d = imbalance(g);
+      if (d === 0) continue;
+      const y = choose(g, d);
+      if (y < 0) return undefined;
+      change(y, d);
+    }
+    const pattern: [number, number][] = [];
+    for (const [y, k] of coef) {
+      if (k === 0) continue;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++)
+        if (isKept(graph.cellGroup[j], u, col) && imbalance(graph.cellGroup[j]) !== 0) return undefined;
+      pattern.push([units.sliceOf[y], k]);
+    }
+    return pattern;
   };
   // Cycles inside one unit: the cell gains from a sibling of one equation (kön 2 of its class),
   // a sibling of another equation (kön 1 of another class) loses, and the fourth corner (kön 2
@@ -900,16 +1042,32 @@ export function proveByWitnesses(
           // r gains the persons for an upper bound and gives them away for a lower one.
           const sign = req.sense === "max" ? 1 : -1;
           const missing = () => sign * shortfall(q);
-          const own = (pattern: [number, number][]) => capacityOf(pattern, r, sign, col);
-          const side = (pattern: [number, number][], s: number) => {
-            let cap = capacityOf(pattern, s, -sign, col);
+          // Which persons move: those counted in col alone, and for a share's numerator or
+          // denominator also those counted in both, where the cells giving persons away are
+          // near their numerator (denominator-only persons) or their denominator (the others).
+          const kinds: number[][] =
+            coupled && req.terms.length === 1 && (col === num || col === den) ? [[col], [num, den]] : [[col]];
+          const capacity = (pattern: [number, number][], u: number, sgn: number, persons: number[]) =>
+            persons.length === 1 ? capacityOf(pattern, u, sgn, col) : capacityOfPersons(pattern, u, sgn);
+          const own = (pattern: [number, number][], persons: number[]) => capacity(pattern, r, sign, persons);
+          const side = (pattern: [number, number][], s: number, persons: number[]) => {
+            let cap = capacity(pattern, s, -sign, persons);
             if (units.parent[s] !== units.parent[r])
               cap = Math.min(
                 cap,
-                capacityOf(pattern, units.parent[r], sign, col),
-                capacityOf(pattern, units.parent[s], -sign, col),
+                capacity(pattern, units.parent[r], sign, persons),
+                capacity(pattern, units.parent[s], -sign, persons),
               );
             return cap;
+          };
+          /** What all kinds of persons together allow (a kind a cell does not allow counts 0). */
+          const together = (allow: (persons: number[]) => number) => {
+            let sum = 0;
+            for (const persons of kinds) {
+              const x = allow(persons);
+              if (x > 0) sum += x;
+            }
+            return sum;
           };
           // A cell that no relation pins down moves alone (the checks see any relation it breaks).
           const alone = step(cA, col, missing(), Number.POSITIVE_INFINITY);
@@ -920,27 +1078,80 @@ export function proveByWitnesses(
             continue;
           }
           // A first pattern, chosen by what r itself holds: hopeless requirements stop here.
-          const first = personPattern(r, cA, col, (y) => value(y, col));
-          if (!first || !(own(first) >= missing())) continue;
-          let offered = 0;
-          for (let i = 0; i < looked.length && !(offered >= missing()); i++) {
-            const x = side(first, looked[i]);
-            if (x > 0) offered += x;
+          // Where a person move runs into a published total, an exchange: chosen by what r holds
+          // where it gives persons away, then per partner by what the partner holds where it does.
+          const exchange = (s: number) =>
+            exchangePattern(r, cA, col, (y, k) => {
+              if (sign * k < 0) return value(y, col);
+              if (s === 0) return 0;
+              const ys = cellWithSlice(s, units.sliceOf[y]);
+              return ys < 0 || !hid(ys) ? -1 : value(ys, col);
+            });
+          // For an upper bound partners give persons of the cell's kind away: one that holds none
+          // in the cell's own slice cannot help, and it is hopeless unless they hold what r lacks.
+          const holds = (s: number) => {
+            if (sign < 0) return true;
+            const cs = cellWithSlice(s, sliceOf(cA));
+            return cs >= 0 && hid(cs) && value(cs, col) > 0;
+          };
+          if (sign > 0) {
+            let held = 0;
+            for (let i = 0; i < looked.length && !(held >= missing()); i++)
+              if (holds(looked[i])) held += value(cellWithSlice(looked[i], sliceOf(cA)), col);
+            if (!(held >= missing())) continue;
           }
+          const person = personPattern(r, cA, col, (y) => value(y, col));
+          const first = person ?? exchange(0);
+          if (!first || !(together((persons) => own(first, persons)) >= missing())) continue;
+          const patterns = new Map<number, [number, number][]>();
+          let exchanges = 0;
+          /** The pattern for partner s: the partner's own choice of children, where it holds the
+           * most; an exchange of its own only where the first gives nothing, for a few partners. */
+          const patternFor = (s: number) => {
+            let pattern = patterns.get(s);
+            if (!pattern) {
+              if (person)
+                pattern =
+                  personPattern(r, cA, col, (y) => {
+                    const ys = cellWithSlice(s, units.sliceOf[y]);
+                    return ys < 0 ? -1 : value(ys, col);
+                  }) ?? first;
+              else if (together((persons) => side(first, s, persons)) > 0 || exchanges >= EXCHANGE_PARTNERS)
+                pattern = first;
+              else {
+                exchanges++;
+                pattern = exchange(s) ?? first;
+              }
+              patterns.set(s, pattern);
+            }
+            return pattern;
+          };
+          let offered = 0;
+          for (let i = 0; i < looked.length && !(offered >= missing()); i++)
+            if (holds(looked[i]))
+              offered += together((persons) =>
+                side(person ? first : patternFor(looked[i]), looked[i], persons),
+              );
           if (!(offered >= missing())) continue;
           let tries = 0;
           for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
             const s = looked[i];
-            // The partner's own choice of children: where it holds the most.
-            const pattern =
-              personPattern(r, cA, col, (y) => {
-                const ys = cellWithSlice(s, units.sliceOf[y]);
-                return ys < 0 ? -1 : value(ys, col);
-              }) ?? first;
-            const amount = step(cA, col, missing(), Math.min(own(pattern), side(pattern, s)));
-            if (!(amount > TOLERANCE)) continue;
-            tries++;
-            trySwap(r, s, pattern, col, sign * amount);
+            if (!holds(s)) continue;
+            const pattern = patternFor(s);
+            let moved = false;
+            for (const persons of kinds) {
+              if (met(q)) break;
+              const amount = step(
+                cA,
+                col,
+                missing(),
+                Math.min(own(pattern, persons), side(pattern, s, persons)),
+              );
+              if (!(amount > TOLERANCE)) continue;
+              moved = true;
+              trySwap(r, s, pattern, col, sign * amount, persons.length === 1 ? undefined : persons);
+            }
+            if (moved) tries++;
           }
           settle();
         }

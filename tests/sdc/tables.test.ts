@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exec, queryRows } from "../../data-loaders/db.ts";
-import { auditTables, protectTables, resolveRules } from "../../data-loaders/sdc/index.ts";
+import { auditTables, indikatorerSpec, protectTables, resolveRules } from "../../data-loaders/sdc/index.ts";
 import { database } from "./fixtures.ts";
 
 describe("segregation measures", () => {
@@ -128,6 +128,30 @@ describe("rules", () => {
     expect((await protectTables(con)).suppressed).toEqual([]);
     expect((await protectTables(con, { rules: { countMin: 10 } })).suppressed).toEqual([
       { table: "segregation", rule: "antal", cells: 1 },
+    ]);
+  });
+});
+
+describe("witness units of the indicator table", () => {
+  it("put a kommun's cells by områdestyp in the kommun's unit, and leave län and riket out", async () => {
+    const con = await database();
+    const { unit, pool } = indikatorerSpec().witnessUnits ?? { unit: "NULL", pool: "NULL" };
+    const rows = await queryRows<{
+      niva: string;
+      omradestyp: string;
+      unit: string | null;
+      pool: string | null;
+    }>(
+      con,
+      `SELECT niva, omradestyp, ${unit} AS unit, ${pool} AS pool FROM (VALUES
+         ('kommun', '0560', 'totalt'), ('kommun', '0560', '3'), ('lan', '05', '3'), ('riket', '00', 'totalt'))
+         v(niva, region, omradestyp)`,
+    );
+    expect(rows).toEqual([
+      { niva: "kommun", omradestyp: "totalt", unit: "0560", pool: "lan 05" },
+      { niva: "kommun", omradestyp: "3", unit: "0560", pool: "lan 05" },
+      { niva: "lan", omradestyp: "3", unit: null, pool: null },
+      { niva: "riket", omradestyp: "totalt", unit: null, pool: null },
     ]);
   });
 });

@@ -11,27 +11,34 @@ import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 import { loadUnits, proveByWitnesses } from "../../data-loaders/sdc/witness.ts";
 import { kommun, requirementsOf, spec } from "./kommun-fixture.ts";
 
+/** Classes of one breakdown: each relation a parent class and the classes that add up to it. */
+type ClassRelations = [string, string[]][];
+const AGE_CLASSES: ClassRelations = [["tot", ["a1", "a2"]]];
+
 /**
- * Kommuner by kön (t, 1, 2) × age class (tot, a1, a2), and with "L" among `values` their län
- * (L = Σ kommuner, cell by cell); `hidden` says which cells are suppressed. Counts of 1–4 among
+ * Kommuner by kön (t, 1, 2) × class (by default age: tot = a1 + a2), and with "L" among
+ * `values` their län (L = Σ kommuner, cell by cell); `values` lists each region's cells class by
+ * class, kön t, 1, 2 within each; `hidden` says which cells are suppressed. Counts of 1–4 among
  * them answer to the count rule, the others are secondary.
  */
-async function kommunerByAge(
+async function kommunerByClass(
   values: Record<string, number[]>,
-  hidden: (region: string, kon: string, age: string) => boolean,
+  hidden: (region: string, kon: string, klass: string) => boolean,
+  relations: ClassRelations = AGE_CLASSES,
 ) {
   const con = await openDatabase({ threads: 1 });
-  const slices = ["tot", "a1", "a2"].flatMap((age) => ["t", "1", "2"].map((kon) => [kon, age]));
+  const classes = [...new Set(relations.flatMap(([parent, children]) => [parent, ...children]))];
+  const slices = classes.flatMap((klass) => ["t", "1", "2"].map((kon) => [kon, klass]));
   const regions = Object.keys(values);
-  const id = (region: string, kon: string, age: string) =>
-    regions.indexOf(region) * 9 + slices.findIndex(([k, a]) => k === kon && a === age) + 1;
+  const id = (region: string, kon: string, klass: string) =>
+    regions.indexOf(region) * slices.length + slices.findIndex(([k, a]) => k === kon && a === klass) + 1;
   const cells = regions.flatMap((region) =>
-    slices.map(([kon, age], i) => {
+    slices.map(([kon, klass], i) => {
       const v = values[region][i];
-      const sup = hidden(region, kon, age);
+      const sup = hidden(region, kon, klass);
       const rule = sup && v < 5 ? "'antal'" : sup ? "'sekundar'" : "NULL";
       const niva = region === "L" ? "lan" : "kommun";
-      return `(${id(region, kon, age)}, 1, 2022, '${niva}', '${region}', '${kon}', '${age}', ${v}, 'count', ${rule}, ${sup})`;
+      return `(${id(region, kon, klass)}, 1, 2022, '${niva}', '${region}', '${kon}', '${klass}', ${v}, 'count', ${rule}, ${sup})`;
     }),
   );
   const members: string[] = [];
@@ -41,17 +48,21 @@ async function kommunerByAge(
     members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
   };
   for (const region of regions) {
-    for (const age of ["tot", "a1", "a2"])
-      group(id(region, "t", age), [id(region, "1", age), id(region, "2", age)]);
+    for (const klass of classes)
+      group(id(region, "t", klass), [id(region, "1", klass), id(region, "2", klass)]);
     for (const kon of ["t", "1", "2"])
-      group(id(region, kon, "tot"), [id(region, kon, "a1"), id(region, kon, "a2")]);
+      for (const [parent, children] of relations)
+        group(
+          id(region, kon, parent),
+          children.map((child) => id(region, kon, child)),
+        );
   }
   const kommuner = regions.filter((r) => r !== "L");
   if (regions.includes("L"))
-    for (const [kon, age] of slices)
+    for (const [kon, klass] of slices)
       group(
-        id("L", kon, age),
-        kommuner.map((k) => id(k, kon, age)),
+        id("L", kon, klass),
+        kommuner.map((k) => id(k, kon, klass)),
       );
   await exec(
     con,
@@ -69,7 +80,7 @@ async function kommunerByAge(
       slice: "kon || '|' || alder",
     },
   };
-  return { con, kommunSpec };
+  return { con, kommunSpec, id };
 }
 
 /**
@@ -235,7 +246,7 @@ describe("proveByWitnesses", () => {
     // 20–44 kön 1 and 45–64 kön 2 (3 each) must reach 5. Neither a swap within an age class nor
     // one within a kön keeps the published totals; the cycle 20–44 1 +2, 20–44 2 −2, 45–64 1 −2,
     // 45–64 2 +2 keeps them all and shows both at 5.
-    const { con, kommunSpec } = await kommunerByAge(
+    const { con, kommunSpec } = await kommunerByClass(
       { K: [20, 12, 8, 8, 3, 5, 12, 9, 3] },
       (_, kon, age) => kon !== "t" && age !== "tot",
     );
@@ -339,7 +350,7 @@ describe("proveByWitnesses", () => {
     // kön 1 alone would change K1's published kön-1 total, so the swap runs across age classes:
     // 20–44 gains 2 in kön 1 and in totalt, 45–64 loses them, and K2 does the opposite, so every
     // total and L stay.
-    const { con, kommunSpec } = await kommunerByAge(
+    const { con, kommunSpec } = await kommunerByClass(
       {
         K1: [20, 12, 8, 8, 3, 5, 12, 9, 3],
         K2: [30, 14, 16, 13, 6, 7, 17, 8, 9],
@@ -350,5 +361,129 @@ describe("proveByWitnesses", () => {
     const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
     expect(exposures).toEqual([]);
     expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
+  });
+  // Kommuner by kön × födelseregion-like classes: tot = sv + ut, ut = v1 + v2 (as totalt =
+  // sverige + utrikes and utrikes = Σ vistelsetid). Kön totals and v2 are published, as is L.
+  //                  tot           sv            ut            v1            v2
+  //               t   1   2     t   1   2     t   1   2     t   1   2     t   1   2
+  //     K1       40  20  20    22  12  10    18   8  10     6   1   5    12   7   5
+  //     K2       55  30  25    27  15  12    28  15  13    15   9   6    13   6   7
+  //     L        95  50  45    49  27  22    46  23  23    21  10  11    25  13  12
+  const BORN: ClassRelations = [
+    ["tot", ["sv", "ut"]],
+    ["ut", ["v1", "v2"]],
+  ];
+  const born = {
+    K1: [40, 20, 20, 22, 12, 10, 18, 8, 10, 6, 1, 5, 12, 7, 5],
+    K2: [55, 30, 25, 27, 15, 12, 28, 15, 13, 15, 9, 6, 13, 6, 7],
+    L: [95, 50, 45, 49, 27, 22, 46, 23, 23, 21, 10, 11, 25, 13, 12],
+  };
+
+  it("proves a count by an exchange: persons of its kind come in, others leave, every published cell stays", async () => {
+    // K1's v1 kön 1 (1) must reach 5. Its sibling v2 is published, so no swap within ut and no
+    // cycle; its parents ut and tot kön 1 lead to a published total, so no person move. The
+    // exchange: K1 gains 4 in v1 and ut (kön 1 and t) and loses 4 in sv (kön 1: 12 → 8, t: 22 →
+    // 18); K2 does the opposite (v1 kön 1: 9 → 5, ut kön 1: 15 → 11, sv kön 1: 15 → 19). Every
+    // total, every v2 and L stay.
+    const { con, kommunSpec } = await kommunerByClass(
+      born,
+      (region, _, klass) => region !== "L" && klass !== "tot" && klass !== "v2",
+      BORN,
+    );
+    const { exposures, stats } = await findExposures(
+      con,
+      "t",
+      kommunSpec,
+      resolveRules({ lpMaxVariables: 0 }),
+    );
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
+  });
+
+  it("finds no exchange where the persons leaving are published too, and the LP finds the cell exposed", async () => {
+    // With K1's sv kön 1 published as well, ut kön 1 = 20 − 12 = 8 and v1 kön 1 = 8 − 7 = 1.
+    const { con, kommunSpec, id } = await kommunerByClass(
+      born,
+      (region, kon, klass) =>
+        region !== "L" &&
+        klass !== "tot" &&
+        klass !== "v2" &&
+        !(region === "K1" && kon === "1" && klass === "sv"),
+      BORN,
+    );
+    const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
+    expect(stats.witnessed).toBe(0);
+    expect(exposures.map((e) => [e.cell, e.interval[0], e.interval[1]])).toEqual([
+      [id("K1", "1", "v1"), 1, 1],
+    ]);
+  });
+  it("moves persons of the numerator too where a share's cells have too few outside it", async () => {
+    // Shares (taljare / namnare) by kön of two kommuner and their län; the kön totals and L are
+    // published:           t         1         2
+    //             K1     29/42     5/12     24/30
+    //             K2     30/52    20/30     10/22
+    //             L      59/94    25/42     34/52
+    // K1's kön 1 (12 persons) fails the namnare rule and must be able to reach 21: 9 more, taken
+    // from K1's kön 2, which K2 mirrors. K1's kön 2 has only 30 − 24 = 6 persons outside its
+    // numerator, so 6 move counted in namnare alone (K1 kön 1: 5/18, kön 2: 24/24; K2 kön 1:
+    // 20/24, kön 2: 10/28), and 3 more counted in both (K1 kön 1: 8/21, kön 2: 21/21; K2 kön 1:
+    // 17/21, kön 2: 13/31). Every share stays within its denominator and every total stays.
+    const con = await openDatabase({ threads: 1 });
+    const cells: [string, string, number, number, string | null][] = [
+      ["K1", "t", 29, 42, null],
+      ["K1", "1", 5, 12, "'namnare'"],
+      ["K1", "2", 24, 30, "'sekundar'"],
+      ["K2", "t", 30, 52, null],
+      ["K2", "1", 20, 30, "'sekundar'"],
+      ["K2", "2", 10, 22, "'sekundar'"],
+      ["L", "t", 59, 94, null],
+      ["L", "1", 25, 42, null],
+      ["L", "2", 34, 52, null],
+    ];
+    const rows = cells.map(
+      ([region, kon, taljare, namnare, rule], i) =>
+        `(${i + 1}, 1, 2022, '${region === "L" ? "lan" : "kommun"}', '${region}', '${kon}', ${taljare}, ${namnare}, 'share', ${rule ?? "NULL"}, ${rule !== null})`,
+    );
+    // Groups: kön within K1, K2 and L (parents 1, 4, 7), then L = K1 + K2 for kön t, 1 and 2.
+    const members = [
+      [1, 1, 2, 3],
+      [2, 4, 5, 6],
+      [3, 7, 8, 9],
+      [4, 7, 1, 4],
+      [5, 8, 2, 5],
+      [6, 9, 3, 6],
+    ].flatMap(([g, parent, ...children]) => [
+      `(${g}, ${parent}, true)`,
+      ...children.map((c) => `(${g}, ${c}, false)`),
+    ]);
+    await exec(
+      con,
+      `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${rows.join(", ")})
+         v(id, tk, ar, niva, region, kon, taljare, namnare, kind, rule, sup);
+       CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_taljare, true AS eq_taljare,
+         true AS valid_namnare, true AS eq_namnare FROM range(6);
+       CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
+    );
+    const shareSpec: TableSpec = {
+      ...spec,
+      columns: ["ar", "niva", "region", "kon", "taljare", "namnare", "status"],
+      hide: ["taljare", "namnare"],
+      additive: ["taljare", "namnare"],
+      quantities: { count: "taljare", numerator: "taljare", denominator: "namnare" },
+      witnessUnits: {
+        unit: "CASE WHEN niva = 'kommun' THEN region END",
+        parent: "NULL",
+        pool: "CASE WHEN niva = 'kommun' THEN 'L' END",
+        slice: "kon",
+      },
+    };
+    const { exposures, stats } = await findExposures(
+      con,
+      "t",
+      shareSpec,
+      resolveRules({ lpMaxVariables: 0 }),
+    );
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
   });
 });
