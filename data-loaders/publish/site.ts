@@ -89,18 +89,19 @@ export async function acquireLock(lockFile: string, timeoutMs: number): Promise<
 }
 
 /**
+ * Disclosure rules of the site's default build. The LP part of secondary suppression and of the
+ * audit is switched off here so that `npm run build` stays within minutes on 2 cores: the group
+ * rules, witness tables and the repair of what bounds find exposed still protect, and the audit
+ * still checks every published cell against the primary rules and fails on any exposure on bounds
+ * (docs/disclosure-control.md, "Limits"). `rdi build` keeps the full default.
+ */
+export const SITE_SDC_RULES = { lpMaxVariables: 0 } as const;
+
+/**
  * Returns the path of the default publication, building or updating it first when it is missing
  * or stale (through the result cache, so an update recomputes only what changed). Safe when
  * several loader processes call it at once: one builds, the others wait for it and then reuse it.
  */
-/**
- * Disclosure rules of the site's default build. The LP part of secondary suppression and of the
- * audit is switched off here so that `npm run build` stays within minutes on 2 cores: the singleton
- * and room rules still protect every group, and the audit still checks every published cell against
- * the primary rules (docs/disclosure-control.md, "Limits"). `rdi build` keeps the full default.
- */
-export const SITE_SDC_RULES = { lpMaxVariables: 0 } as const;
-
 export async function ensurePublication(options: EnsureOptions = {}): Promise<string> {
   const location = { ...defaultLocation(), ...stripUndefined(options) };
   if (options.input === undefined && process.env.RDI_PUBLICATION && !process.env.RDI_INPUT) {

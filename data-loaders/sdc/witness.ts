@@ -113,8 +113,8 @@ const SWAP_PARTNERS = 64;
 const CYCLE_ATTEMPTS = 16;
 /** Cells an exchange may change (with repeats) before it is given up. */
 const EXCHANGE_STEPS = 48;
-/** Partners per requirement that get an exchange of their own (where the first gives nothing). */
-const EXCHANGE_PARTNERS = 16;
+/** Partners per requirement that get a pattern of their own (where the first gives nothing). */
+const OWN_PATTERNS = 16;
 
 /**
  * Protection by witnesses: a witness table may also change published cells that `mayHide`
@@ -223,6 +223,19 @@ export function proveByWitnesses(
   for (let g = 0; g < graph.groups; g++)
     for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
       if (graph.memberIsParent[m]) groupParent[g] = graph.memberCell[m];
+  // A cell pinned in a column: the parent of an equation whose children lie in other units that
+  // do not move with it (a kommun over its RegSOs): a witness that changes it breaks the equation.
+  const pinned = spec.additive.map(() => new Uint8Array(graph.cells));
+  for (let g = 0; g < graph.groups; g++) {
+    const p = groupParent[g];
+    if (p < 0 || !units.unitOf[p]) continue;
+    const m = graph.groupStart[g];
+    const v = units.unitOf[graph.memberCell[graph.memberIsParent[m] ? m + 1 : m]];
+    if (v === units.unitOf[p] || units.parent[v] === units.unitOf[p]) continue;
+    for (let col = 0; col < A; col++) if (graph.valid[col][g] && graph.eq[col][g]) pinned[col][p] = 1;
+  }
+  /** A cell a witness may change in column col. */
+  const movable = (c: number, col: number) => hid(c) && pinned[col][c] === 0;
   const residual = spec.additive.map(() => new Float64Array(graph.groups).fill(Number.NaN));
   const residualOf = (g: number, col: number) => {
     let r = residual[col][g];
@@ -566,7 +579,7 @@ export function proveByWitnesses(
     let cap = Number.POSITIVE_INFINITY;
     for (const [slice, x] of pattern) {
       const c = cellWithSlice(u, slice);
-      if (c < 0 || !hid(c) || Number.isNaN(graph.values[col][c])) return Number.NaN;
+      if (c < 0 || !movable(c, col) || Number.isNaN(graph.values[col][c])) return Number.NaN;
       const k = sign * x;
       if (k < 0) {
         cap = Math.min(cap, value(c, col) / -k);
@@ -583,7 +596,13 @@ export function proveByWitnesses(
     let cap = Number.POSITIVE_INFINITY;
     for (const [slice, x] of pattern) {
       const c = cellWithSlice(u, slice);
-      if (c < 0 || !hid(c) || Number.isNaN(graph.values[num][c]) || Number.isNaN(graph.values[den][c]))
+      if (
+        c < 0 ||
+        !movable(c, num) ||
+        !movable(c, den) ||
+        Number.isNaN(graph.values[num][c]) ||
+        Number.isNaN(graph.values[den][c])
+      )
         return Number.NaN;
       const k = sign * x;
       if (k < 0) cap = Math.min(cap, value(c, num) / -k, value(c, den) / -k);
@@ -797,7 +816,7 @@ export function proveByWitnesses(
           const p = groupParent[g];
           if (p === x) needChild.push(g);
           else if (!inPattern.has(p)) {
-            if (!hid(p)) return undefined;
+            if (!movable(p, col)) return undefined;
             inPattern.add(p);
             pending.push(p);
           }
@@ -814,7 +833,7 @@ export function proveByWitnesses(
         const y = graph.memberCell[m];
         if (graph.memberIsParent[m]) continue;
         if (inPattern.has(y)) has = true;
-        else if (hid(y) && !Number.isNaN(graph.values[col][y])) {
+        else if (movable(y, col) && !Number.isNaN(graph.values[col][y])) {
           const fresh = newParents(y, g);
           const w = weight(y);
           if (fresh < bestNew || (fresh === bestNew && w > bestWeight)) {
@@ -894,7 +913,8 @@ export function proveByWitnesses(
       let bestWeight = Number.NEGATIVE_INFINITY;
       for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
         const y = graph.memberCell[m];
-        if (graph.memberIsParent[m] || coef.has(y) || !hid(y) || Number.isNaN(graph.values[col][y])) continue;
+        if (graph.memberIsParent[m] || coef.has(y) || !movable(y, col) || Number.isNaN(graph.values[col][y]))
+          continue;
         const n = cost(y, k, g);
         const w = weight(y, k);
         if (n < bestCost || (n === bestCost && w > bestWeight)) {
@@ -924,7 +944,7 @@ export function proveByWitnesses(
           if (d === 0) continue;
           const p = groupParent[g];
           if (p === x) needChild.push(g);
-          else if (p !== c && hid(p)) change(p, -d);
+          else if (p !== c && movable(p, col)) change(p, -d);
           else {
             const y = choose(g, d);
             if (y < 0) return undefined;
@@ -1104,23 +1124,23 @@ export function proveByWitnesses(
           const first = person ?? exchange(0);
           if (!first || !(together((persons) => own(first, persons)) >= missing())) continue;
           const patterns = new Map<number, [number, number][]>();
-          let exchanges = 0;
-          /** The pattern for partner s: the partner's own choice of children, where it holds the
-           * most; an exchange of its own only where the first gives nothing, for a few partners. */
+          let ownPatterns = 0;
+          /** The pattern for partner s: the first where it gives something; else, for a few
+           * partners, one of their own, with the children chosen where the partner holds most. */
           const patternFor = (s: number) => {
             let pattern = patterns.get(s);
             if (!pattern) {
-              if (person)
-                pattern =
-                  personPattern(r, cA, col, (y) => {
-                    const ys = cellWithSlice(s, units.sliceOf[y]);
-                    return ys < 0 ? -1 : value(ys, col);
-                  }) ?? first;
-              else if (together((persons) => side(first, s, persons)) > 0 || exchanges >= EXCHANGE_PARTNERS)
+              if (together((persons) => side(first, s, persons)) > 0 || ownPatterns >= OWN_PATTERNS)
                 pattern = first;
               else {
-                exchanges++;
-                pattern = exchange(s) ?? first;
+                ownPatterns++;
+                pattern =
+                  (person
+                    ? personPattern(r, cA, col, (y) => {
+                        const ys = cellWithSlice(s, units.sliceOf[y]);
+                        return ys < 0 ? -1 : value(ys, col);
+                      })
+                    : exchange(s)) ?? first;
               }
               patterns.set(s, pattern);
             }
@@ -1129,9 +1149,7 @@ export function proveByWitnesses(
           let offered = 0;
           for (let i = 0; i < looked.length && !(offered >= missing()); i++)
             if (holds(looked[i]))
-              offered += together((persons) =>
-                side(person ? first : patternFor(looked[i]), looked[i], persons),
-              );
+              offered += together((persons) => side(patternFor(looked[i]), looked[i], persons));
           if (!(offered >= missing())) continue;
           let tries = 0;
           for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {

@@ -19,12 +19,14 @@ const AGE_CLASSES: ClassRelations = [["tot", ["a1", "a2"]]];
  * Kommuner by kön (t, 1, 2) × class (by default age: tot = a1 + a2), and with "L" among
  * `values` their län (L = Σ kommuner, cell by cell); `values` lists each region's cells class by
  * class, kön t, 1, 2 within each; `hidden` says which cells are suppressed. Counts of 1–4 among
- * them answer to the count rule, the others are secondary.
+ * them answer to the count rule, the others are secondary. Each of `ties` (region, kön, class)
+ * gets a suppressed child outside every unit that equals it, as a RegSO that is a kommun's only one.
  */
 async function kommunerByClass(
   values: Record<string, number[]>,
   hidden: (region: string, kon: string, klass: string) => boolean,
   relations: ClassRelations = AGE_CLASSES,
+  ties: [string, string, string][] = [],
 ) {
   const con = await openDatabase({ threads: 1 });
   const classes = [...new Set(relations.flatMap(([parent, children]) => [parent, ...children]))];
@@ -57,6 +59,14 @@ async function kommunerByClass(
           children.map((child) => id(region, kon, child)),
         );
   }
+  ties.forEach(([region, kon, klass], k) => {
+    const tie = regions.length * slices.length + k + 1;
+    const v = values[region][slices.findIndex(([a, b]) => a === kon && b === klass)];
+    cells.push(
+      `(${tie}, 1, 2022, 'regso', '${region}R', '${kon}', '${klass}', ${v}, 'count', 'sekundar', true)`,
+    );
+    group(id(region, kon, klass), [tie]);
+  });
   const kommuner = regions.filter((r) => r !== "L");
   if (regions.includes("L"))
     for (const [kon, klass] of slices)
@@ -481,6 +491,37 @@ describe("proveByWitnesses", () => {
       con,
       "t",
       shareSpec,
+      resolveRules({ lpMaxVariables: 0 }),
+    );
+    expect(exposures).toEqual([]);
+    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
+  });
+  it("leaves out of an exchange a cell tied to cells that do not move with it", async () => {
+    // As above, with a third class nd beside sv and ut (tot = sv + nd + ut), and K1's sv kön 1
+    // equal to a hidden RegSO outside the units. K1's v1 kön 1 (1) needs 4 more: ut kön 1 gains
+    // them, and sv (12) or nd (5) kön 1 must give them up. sv holds more, but changing it would
+    // break its equation with the RegSO, so nd gives them (K1 nd kön 1: 5 → 1, K2's: 10 → 14).
+    //                  tot           sv            nd            ut            v1            v2
+    //               t   1   2     t   1   2     t   1   2     t   1   2     t   1   2     t   1   2
+    //     K1       45  25  20    17  12   5    10   5   5    18   8  10     6   1   5    12   7   5
+    //     K2       72  40  32    27  15  12    17  10   7    28  15  13    15   9   6    13   6   7
+    const { con, kommunSpec } = await kommunerByClass(
+      {
+        K1: [45, 25, 20, 17, 12, 5, 10, 5, 5, 18, 8, 10, 6, 1, 5, 12, 7, 5],
+        K2: [72, 40, 32, 27, 15, 12, 17, 10, 7, 28, 15, 13, 15, 9, 6, 13, 6, 7],
+        L: [117, 65, 52, 44, 27, 17, 27, 15, 12, 46, 23, 23, 21, 10, 11, 25, 13, 12],
+      },
+      (region, _, klass) => region !== "L" && klass !== "tot" && klass !== "v2",
+      [
+        ["tot", ["sv", "nd", "ut"]],
+        ["ut", ["v1", "v2"]],
+      ],
+      [["K1", "1", "sv"]],
+    );
+    const { exposures, stats } = await findExposures(
+      con,
+      "t",
+      kommunSpec,
       resolveRules({ lpMaxVariables: 0 }),
     );
     expect(exposures).toEqual([]);
