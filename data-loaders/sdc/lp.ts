@@ -437,6 +437,30 @@ export function cellRequirements(
   });
 }
 
+/**
+ * The requirements of the given cells, in their order, and each cell's positions among them
+ * (cells without requirements are left out).
+ */
+export function collectRequirements(
+  graph: SdcGraph,
+  spec: TableSpec,
+  rules: SdcRules,
+  cells: Iterable<number>,
+): { requirements: Requirement[]; byCell: Map<number, number[]> } {
+  const requirements: Requirement[] = [];
+  const byCell = new Map<number, number[]>();
+  for (const c of cells) {
+    const found = cellRequirements(graph, spec, rules, c);
+    if (found.length === 0) continue;
+    byCell.set(
+      c,
+      found.map((_, k) => requirements.length + k),
+    );
+    requirements.push(...found);
+  }
+  return { requirements, byCell };
+}
+
 /** Relations around the exposed cells that a local check of bounds looks at. */
 const NEAR_RADIUS = 4;
 
@@ -552,8 +576,7 @@ export async function findExposures(
   // a witness table may prove (cells of a unit) are built; the others are only counted: how many
   // a cell has depends on its kind, its rule and which columns it has, never on the values, so
   // one call per combination suffices (building an object per requirement costs seconds a year).
-  const requirements: Requirement[] = [];
-  const byCell = new Map<number, number[]>();
+  const listed: number[] = [];
   const counts = new Map<number, number>();
   primaryCells((c) => {
     if (lpOff && (!witnesses || !units?.unitOf[c])) {
@@ -573,14 +596,9 @@ export async function findExposures(
       stats.requirements += n;
       return;
     }
-    const found = requirementsOf(c);
-    if (found.length === 0) return;
-    byCell.set(
-      c,
-      found.map((_, k) => requirements.length + k),
-    );
-    requirements.push(...found);
+    listed.push(c);
   });
+  const { requirements, byCell } = collectRequirements(graph, spec, rules, listed);
   stats.requirements += requirements.length;
   const proven = new Uint8Array(requirements.length);
   // What the bounds found exposed is settled: reported, not to be proven.

@@ -11,7 +11,7 @@
  */
 import type { Connection } from "../db.ts";
 import { RULE, type SdcGraph, suppress } from "./graph.ts";
-import { cellRequirements, nonNegativeOf, type Requirement } from "./lp.ts";
+import { collectRequirements, nonNegativeOf } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
 import { loadUnits, proveByWitnesses } from "./witness.ts";
@@ -46,19 +46,11 @@ export async function repairByWitnesses(
   graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
   const units = graph.units;
   if (!units) return result;
-  const requirements: Requirement[] = [];
-  const byCell = new Map<number, number[]>();
-  for (let c = 0; c < graph.cells; c++) {
-    if (!graph.sup[c] || !units.unitOf[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary)
-      continue;
-    const found = cellRequirements(graph, spec, rules, c);
-    if (found.length === 0) continue;
-    byCell.set(
-      c,
-      found.map((_, k) => requirements.length + k),
-    );
-    requirements.push(...found);
-  }
+  const primary: number[] = [];
+  for (let c = 0; c < graph.cells; c++)
+    if (graph.sup[c] && units.unitOf[c] && graph.rule[c] !== 0 && graph.rule[c] !== RULE.secondary)
+      primary.push(c);
+  const { requirements, byCell } = collectRequirements(graph, spec, rules, primary);
   result.requirements = requirements.length;
   const proven = new Uint8Array(requirements.length);
   const nonNegative = nonNegativeOf(graph, spec);
