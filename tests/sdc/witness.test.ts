@@ -3,6 +3,7 @@
  * kommun-fixture.ts (K published) and on kommuner by kön × age class.
  */
 import { describe, expect, it } from "vitest";
+import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase } from "../../data-loaders/db.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import { findExposures, type Requirement } from "../../data-loaders/sdc/lp.ts";
@@ -135,6 +136,13 @@ async function proveMoney(
   return [...proven];
 }
 
+/** Witness tables alone (LP off) prove all `n` requirements, and nothing is found exposed. */
+async function expectWitnessed(con: Connection, tableSpec: TableSpec, n: number) {
+  const { exposures, stats } = await findExposures(con, "t", tableSpec, resolveRules({ lpMaxVariables: 0 }));
+  expect(exposures).toEqual([]);
+  expect(stats).toEqual({ requirements: n, witnessed: n, lps: 0, unchecked: 0, bounded: 0 });
+}
+
 describe("proveByWitnesses", () => {
   it("proves every count of a dark kommun by gathering DeSOs, RegSOs moving along", async () => {
     const { con } = await kommun({ published: ["K"] });
@@ -260,14 +268,7 @@ describe("proveByWitnesses", () => {
       { K: [20, 12, 8, 8, 3, 5, 12, 9, 3] },
       (_, kon, age) => kon !== "t" && age !== "tot",
     );
-    const { exposures, stats } = await findExposures(
-      con,
-      "t",
-      kommunSpec,
-      resolveRules({ lpMaxVariables: 0 }),
-    );
-    expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
+    await expectWitnessed(con, kommunSpec, 2);
   });
 
   it("leaves to the LP what no witness proves, which then finds the exposures", async () => {
@@ -400,14 +401,7 @@ describe("proveByWitnesses", () => {
       (region, _, klass) => region !== "L" && klass !== "tot" && klass !== "v2",
       BORN,
     );
-    const { exposures, stats } = await findExposures(
-      con,
-      "t",
-      kommunSpec,
-      resolveRules({ lpMaxVariables: 0 }),
-    );
-    expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
+    await expectWitnessed(con, kommunSpec, 1);
   });
 
   it("finds no exchange where the persons leaving are published too, and the LP finds the cell exposed", async () => {
@@ -487,14 +481,7 @@ describe("proveByWitnesses", () => {
         slice: "kon",
       },
     };
-    const { exposures, stats } = await findExposures(
-      con,
-      "t",
-      shareSpec,
-      resolveRules({ lpMaxVariables: 0 }),
-    );
-    expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
+    await expectWitnessed(con, shareSpec, 1);
   });
   it("leaves out of an exchange a cell tied to cells that do not move with it", async () => {
     // As above, with a third class nd beside sv and ut (tot = sv + nd + ut), and K1's sv kön 1
@@ -518,13 +505,6 @@ describe("proveByWitnesses", () => {
       ],
       [["K1", "1", "sv"]],
     );
-    const { exposures, stats } = await findExposures(
-      con,
-      "t",
-      kommunSpec,
-      resolveRules({ lpMaxVariables: 0 }),
-    );
-    expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 1, witnessed: 1, lps: 0, unchecked: 0, bounded: 0 });
+    await expectWitnessed(con, kommunSpec, 1);
   });
 });
