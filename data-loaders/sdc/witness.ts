@@ -25,14 +25,16 @@
  *   RegSO, which reaches units whose relations hold among their own cells only;
  * - cycles: inside one unit, kön 1 of a class gains, kön 2 of it loses, kön 1 of another class
  *   loses and kön 2 of that class gains, so every total of the unit stays and no partner is
- *   needed.
+ *   needed;
+ * - exchanges: where a person move runs into a published total, persons of the cell's kind come
+ *   in and persons of another kind leave (women born in Sweden leave a kommun whose women are
+ *   published as women of vistelsetid 2–3 come in), and a partner does the opposite.
  *
  * On one year of the scale-0.01 synthetic population, where nine in ten small-area cells are
- * suppressed, these prove 1.56 million of the indicator table's 2.30 million requirements in
- * about 37 s on one core; at full scale 327,000 of 530,000 in 11 s. With `repair` (protection,
+ * suppressed, the audit proves 76 % of the indicator table's 2.58 million requirements this way;
+ * at full scale 89 % of 503,000 (docs/disclosure-control.md). With `repair` (protection,
  * witness-repair.ts) a witness may also pass through a few published cells, which are then
- * hidden: after it, 85 % of a full-scale year's requirements have a witness. The LP, which
- * proves about 2,000 a second in bulk, takes what is left.
+ * hidden. The LP, which proves about 2,000 a second in bulk, takes what is left.
  */
 import type { Connection } from "../db.ts";
 import { queryTyped } from "../db.ts";
