@@ -180,3 +180,8 @@ export async function storeSuppression(con: Connection, prefix: string, graph: S
   await exec(con, `DROP TABLE ${prefix}_added`);
   return n;
 }
+
+/** The cell is suppressed by a primary rule (not secondary, not unsuppressed). */
+export function isPrimary(graph: SdcGraph, cell: number): boolean {
+  return graph.sup[cell] === 1 && graph.rule[cell] !== 0 && graph.rule[cell] !== RULE.secondary;
+}

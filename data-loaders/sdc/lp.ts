@@ -15,7 +15,7 @@ import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
 import { type Bounds, ballAround, failsOnBounds, mayFail, propagateBounds } from "./bounds.ts";
 import { quote } from "./cells.ts";
-import { KINDS, loadBlocks, loadGraph, RULE, RULES, type SdcGraph } from "./graph.ts";
+import { isPrimary, KINDS, loadBlocks, loadGraph, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
 import { loadUnits, proveByWitnesses } from "./witness.ts";
@@ -504,7 +504,7 @@ export async function findExposures(
 
   const primaryCells = (visit: (c: number) => void) => {
     for (let c = 0; c < graph.cells; c++) {
-      if (!graph.sup[c] || graph.rule[c] === 0 || graph.rule[c] === RULE.secondary) continue;
+      if (!isPrimary(graph, c)) continue;
       if (options.only && !options.only.has(c + 1)) continue;
       visit(c);
     }

@@ -10,7 +10,7 @@
  * Requirements left without a witness go on to the bounds and the LP as before.
  */
 import type { Connection } from "../db.ts";
-import { RULE, type SdcGraph, suppress } from "./graph.ts";
+import { isPrimary, type SdcGraph, suppress } from "./graph.ts";
 import { collectRequirements, nonNegativeOf } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
@@ -47,9 +47,7 @@ export async function repairByWitnesses(
   const units = graph.units;
   if (!units) return result;
   const primary: number[] = [];
-  for (let c = 0; c < graph.cells; c++)
-    if (graph.sup[c] && units.unitOf[c] && graph.rule[c] !== 0 && graph.rule[c] !== RULE.secondary)
-      primary.push(c);
+  for (let c = 0; c < graph.cells; c++) if (units.unitOf[c] && isPrimary(graph, c)) primary.push(c);
   const { requirements, byCell } = collectRequirements(graph, spec, rules, primary);
   result.requirements = requirements.length;
   const proven = new Uint8Array(requirements.length);

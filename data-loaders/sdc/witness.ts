@@ -785,12 +785,16 @@ export function proveByWitnesses(
     const m = graph.groupStart[g];
     return units.unitOf[graph.memberCell[graph.memberIsParent[m] ? m + 1 : m]] === u;
   };
-  const isInner = (g: number, u: number, col: number) =>
+  /** Relations among unit u's own cells that an exchange keeps as they are: equations, and
+   * inequalities too (a change that leaves Σ children as it was keeps a ≥, e.g. the områdestyper
+   * of a kommun). */
+  const isKept = (g: number, u: number, col: number) =>
     groupParent[g] >= 0 &&
     units.unitOf[groupParent[g]] === u &&
     graph.valid[col][g] === 1 &&
-    graph.eq[col][g] === 1 &&
     ownChildren(g, u);
+  /** The equations among unit u's own cells (what a person pattern balances). */
+  const isInner = (g: number, u: number, col: number) => isKept(g, u, col) && graph.eq[col][g] === 1;
   /**
    * The cells of unit u that a person of the kind of cell c adds to, or undefined when a
    * published cell would change or an equation inside u cannot be balanced. Where an equation
@@ -863,14 +867,6 @@ export function proveByWitnesses(
       }
     return [...inPattern].map((x): [number, number] => [units.sliceOf[x], 1]);
   };
-  /** Relations among unit u's own cells that an exchange keeps as they are: equations, and
-   * inequalities too (a change that leaves Σ children as it was keeps a ≥, e.g. the områdestyper
-   * of a kommun). */
-  const isKept = (g: number, u: number, col: number) =>
-    groupParent[g] >= 0 &&
-    units.unitOf[groupParent[g]] === u &&
-    graph.valid[col][g] === 1 &&
-    ownChildren(g, u);
   /**
    * An exchange inside unit u, for a cell whose person pattern runs into a published total: persons
    * of the kind of cell c come in and persons of another kind leave, so that no published cell of
