@@ -113,7 +113,9 @@ const RATIO_INDICATORS =
 const WHOLE_CELLS =
   INDICATORS.flatMap((d) =>
     d.wholeByDefinition
-      ? [`(indikator = '${d.id}' AND "${d.wholeByDefinition.breakdown}" = '${d.wholeByDefinition.category}')`]
+      ? [
+          `(indikator = '${d.id}' AND "${d.wholeByDefinition.breakdown}" IN (${d.wholeByDefinition.categories.map((c) => `'${c}'`).join(", ")}))`,
+        ]
       : [],
   ).join(" OR ") || "false";
 

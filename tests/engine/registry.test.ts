@@ -145,7 +145,7 @@ describe("schema validation", () => {
   });
   it("accepts a share whole by definition in one of its breakdowns, and nothing else", () => {
     const reason = { sv: "Alla i gruppen ingår.", en: "Everyone in the group is counted." };
-    const whole = { breakdown: "kon", category: "2", reason } as const;
+    const whole = { breakdown: "kon", categories: ["2"], reason };
     expect(validateDefinition({ ...complete, wholeByDefinition: whole })).toEqual([]);
     expect(
       validateDefinition({ ...complete, wholeByDefinition: { ...whole, breakdown: "grund" } }).join(),
@@ -156,6 +156,15 @@ describe("schema validation", () => {
     expect(
       validateDefinition({ ...complete, wholeByDefinition: { ...whole, reason: { sv: "", en: "" } } }).join(),
     ).toMatch(/wholeByDefinition.reason needs non-empty/);
+    expect(
+      validateDefinition({ ...complete, wholeByDefinition: { ...whole, categories: [] } }).join(),
+    ).toMatch(/wholeByDefinition.categories must be a non-empty list of publication codes/);
+    expect(
+      validateDefinition({
+        ...complete,
+        wholeByDefinition: { ...whole, categories: ["2", "Kvinnor"] },
+      }).join(),
+    ).toMatch(/wholeByDefinition.categories must be a non-empty list of publication codes/);
   });
   it("rejects duplicate ids in a registry", () => {
     expect(() => validateRegistry([complete, complete])).toThrow(/duplicate ids: exempel/);

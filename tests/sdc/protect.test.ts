@@ -159,11 +159,15 @@ describe("protectTables: primary rules for shares, means and money", () => {
     //   0114 utrikes: 30 of 30 → published: everyone born abroad has a foreign background
     //   0115 sverige: 28 of 30 → komplement rule (30 − 28 = 2)
     //   0117 utrikes: 12 of 12 → namnare rule (12 ≤ 20) still
+    //   0120 eu_efta: 25 of 25 → published: so is every part of utrikes
+    //   0123 norden: 22 of 22 → published
     const bakgrund = (fodelseregion: string) => ({ indikator: "andel_utlandsk_bakgrund", fodelseregion });
     await createIndikatorerRaw(con, [
       share("kommun", "0114", 30, 30, bakgrund("utrikes")),
       share("kommun", "0115", 28, 30, bakgrund("sverige")),
       share("kommun", "0117", 12, 12, bakgrund("utrikes")),
+      share("kommun", "0120", 25, 25, bakgrund("eu_efta")),
+      share("kommun", "0123", 22, 22, bakgrund("norden")),
     ]);
     const report = await protectTables(con);
     expect(report.suppressed).toEqual([

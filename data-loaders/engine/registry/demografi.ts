@@ -59,10 +59,11 @@ export const DEMOGRAFI: IndicatorDefinition[] = [
     ],
     wholeByDefinition: {
       breakdown: "fodelseregion",
-      category: "utrikes",
+      // Every födelseregion but Sverige: utrikes and its parts.
+      categories: ["utrikes", "norden", "eu_efta", "ovriga"],
       reason: {
-        sv: "Alla utrikes födda har utländsk bakgrund: andelen är 100 procent per definition.",
-        en: "Everyone born abroad has a foreign background: the share is 100 per cent by definition.",
+        sv: "Alla utrikes födda har utländsk bakgrund: för varje födelseregion utom Sverige är andelen 100 procent per definition.",
+        en: "Everyone born abroad has a foreign background: for every födelseregion but Sweden the share is 100 per cent by definition.",
       },
     },
   },

@@ -134,13 +134,13 @@ export interface IndicatorDefinition {
   source: string[];
   footnotes: Text[];
   /**
-   * A breakdown category whose every person is in the numerator by definition, e.g. the
-   * foreign-born among persons with a foreign background. The share there is 100 % whatever the
+   * Breakdown categories whose every person is in the numerator by definition, e.g. the
+   * foreign-born (every foreign födelseregion) among persons with a foreign background. The share there is 100 % whatever the
    * data: it tells nothing about anyone, so the numerator and complement rules do not apply, and
    * disclosure control lets the attacker know that numerator = denominator in these cells
    * (docs/disclosure-control.md).
    */
-  wholeByDefinition?: { breakdown: Breakdown; category: string; reason: Text };
+  wholeByDefinition?: { breakdown: Breakdown; categories: string[]; reason: Text };
 }
 
 const ID = /^[a-z][a-z0-9_]*$/;
@@ -234,8 +234,12 @@ export function validateDefinition(input: unknown): string[] {
     if (def.kind !== "andel") err("wholeByDefinition needs kind andel");
     if (!Array.isArray(def.breakdowns) || !def.breakdowns.includes(w.breakdown))
       err(`wholeByDefinition.breakdown ${w.breakdown} is not among the breakdowns`);
-    if (typeof w.category !== "string" || !/^[a-z0-9_-]+$/.test(w.category))
-      err("wholeByDefinition.category must be a publication code");
+    if (
+      !Array.isArray(w.categories) ||
+      w.categories.length === 0 ||
+      w.categories.some((c) => typeof c !== "string" || !/^[a-z0-9_-]+$/.test(c))
+    )
+      err("wholeByDefinition.categories must be a non-empty list of publication codes");
     checkText(errors, `${name}: wholeByDefinition.reason`, w.reason);
   }
   if (!Array.isArray(def.footnotes)) err("footnotes must be an array (may be empty)");
