@@ -390,12 +390,19 @@ class NeighbourhoodLp {
    * requirement is proven when the LP meets it. Each feasible table found is handed to `witness`,
    * which may prove other requirements with it (`holdsAt`). Used one cell at a time, where the
    * cell's requirements are the only rows: requirements that batch rounds could prove together
-   * were proven before, and rows of theirs would only make every LP larger.
+   * were proven before, and rows of theirs would only make every LP larger. `attained` holds, for
+   * each requirement that got an LP of its own, its quantity in that LP's table: where the
+   * requirement is not met, the least shortfall is reached exactly at the quantity's extreme (the
+   * maximum for "max"), one side of the attacker's interval.
    */
-  decideEach(positions: number[], witness: (x: Float64Array | number[]) => void): boolean[] {
+  decideEach(
+    positions: number[],
+    witness: (x: Float64Array | number[]) => void,
+  ): { proven: boolean[]; attained: number[] } {
     const { optimal } = this.solver.constants.modelStatus;
     this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
     const proven = new Array<boolean>(this.requirements.length).fill(false);
+    const attained = new Array<number>(this.requirements.length).fill(Number.NaN);
     for (const p of positions) {
       if (proven[p]) continue;
       this.setActive([p], true);
@@ -406,10 +413,20 @@ class NeighbourhoodLp {
         throw new Error(
           `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
         );
+      attained[p] = this.quantityAt(p, x);
       for (const q of positions) if (!proven[q] && this.met(q, x)) proven[q] = true;
       witness(x);
     }
-    return proven;
+    return { proven, attained };
+  }
+
+  private quantityAt(p: number, x: Float64Array | number[]): number {
+    const r = this.requirements[p];
+    let value = 0;
+    this.columns[p].forEach((c, k) => {
+      value += r.terms[k].coef * x[c];
+    });
+    return value;
   }
 
   /**
@@ -428,8 +445,11 @@ class NeighbourhoodLp {
     return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
   }
 
-  /** The attacker's interval of a requirement's quantity within this neighbourhood. */
-  interval(p: number): [number, number] {
+  /**
+   * The attacker's interval of a requirement's quantity within this neighbourhood; `attained`, the
+   * extreme on the requirement's own side when `decideEach` found it, saves one LP.
+   */
+  interval(p: number, attained = Number.NaN): [number, number] {
     const r = this.requirements[p];
     const { maximize, minimize } = this.solver.constants.objectiveSense;
     const { optimal, unbounded, unboundedOrInfeasible } = this.solver.constants.modelStatus;
@@ -450,6 +470,8 @@ class NeighbourhoodLp {
         `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status} (the published relations are inconsistent)`,
       );
     };
+    if (!Number.isNaN(attained))
+      return r.sense === "max" ? [optimum("min"), attained] : [attained, optimum("max")];
     return [optimum("min"), optimum("max")];
   }
 
@@ -789,7 +811,7 @@ export async function findExposures(
         mine.map((r) => requirements[r]),
         stats,
       );
-      const decided = lp.decideEach(
+      const { proven: decided, attained } = lp.decideEach(
         mine.map((_, p) => p),
         (x) => {
           for (const r of others) if (!proven[r] && lp.holdsAt(requirements[r], x)) proven[r] = 1;
@@ -802,7 +824,8 @@ export async function findExposures(
       if (left.length > 0 && (ball.complete || size >= rules.lpMaxVariables)) {
         // Not provable: report the attacker's interval within this neighbourhood.
         for (const r of left) {
-          expose(requirements[r], lp.interval(mine.indexOf(r)), ball.complete, lp.variables);
+          const p = mine.indexOf(r);
+          expose(requirements[r], lp.interval(p, attained[p]), ball.complete, lp.variables);
           proven[r] = 1; // settled: reported
         }
       }
