@@ -10,6 +10,7 @@
  * tables the attacker would have to consider, so an interval found in a neighbourhood lies inside
  * the true one, and a protection proven there holds for the whole table. See `findExposures`.
  */
+import { Worker } from "node:worker_threads";
 import loadHighs from "highs";
 import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
@@ -22,7 +23,7 @@ import { loadUnits, proveByWitnesses } from "./witness.ts";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 let highsPromise: Promise<Highs> | undefined;
-function highs(): Promise<Highs> {
+export function highs(): Promise<Highs> {
   highsPromise ??= loadHighs();
   return highsPromise;
 }
@@ -161,6 +162,25 @@ const FIRST_NEIGHBOURHOOD = 2 * BLOCK;
 /** Rounds of joint proof per neighbourhood before its own cell's requirements are decided one by one. */
 const BATCH_ROUNDS = 4;
 
+/** What the attacker's LP reads of a partition's graph (all of it cloneable to a worker thread). */
+export type LpGraph = Pick<
+  SdcGraph,
+  | "cells"
+  | "sup"
+  | "kind"
+  | "tk"
+  | "values"
+  | "valid"
+  | "eq"
+  | "groupStart"
+  | "memberCell"
+  | "memberIsParent"
+  | "cellStart"
+  | "cellGroup"
+>;
+/** What the attacker's LP reads of a table's description. */
+export type LpSpec = Pick<TableSpec, "name" | "additive" | "quantities">;
+
 /** Rows of an LP in compressed sparse row form, collected for one `addRows`. */
 class RowBuilder {
   private readonly lower: number[] = [];
@@ -215,8 +235,8 @@ class NeighbourhoodLp {
 
   constructor(
     private readonly solver: Highs,
-    graph: SdcGraph,
-    private readonly spec: TableSpec,
+    graph: LpGraph,
+    private readonly spec: LpSpec,
     private readonly nonNegative: (cell: number, column: number) => boolean,
     ball: number[],
     private readonly requirements: Requirement[],
@@ -485,7 +505,7 @@ class NeighbourhoodLp {
  * until they hold `maxVariables` LP variables or the connected part of the table is exhausted.
  */
 function neighbourhood(
-  graph: SdcGraph,
+  graph: LpGraph,
   seed: number,
   maxVariables: number,
   columns: number,
@@ -517,7 +537,7 @@ function neighbourhood(
 }
 
 /** Attackers know the sign of a quantity: values are non-negative when all in its table are. */
-export function nonNegativeOf(graph: SdcGraph, spec: TableSpec): (cell: number, column: number) => boolean {
+export function nonNegativeOf(graph: LpGraph, spec: LpSpec): (cell: number, column: number) => boolean {
   const A = spec.additive;
   const negative = new Map<number, boolean[]>();
   for (let c = 0; c < graph.cells; c++)
@@ -599,6 +619,10 @@ export async function findExposures(
     graph?: SdcGraph;
     /** Neighbourhood sizes (LP variables) of the bulk pass and of the first one-cell attempt. */
     neighbourhoods?: { block: number; first: number };
+    /** Threads of the one-cell phase (default LP_WORKERS; 1: the calling thread only), used from
+     * `parallelFrom` cells on (default PARALLEL_SEEDS). */
+    workers?: number;
+    parallelFrom?: number;
     /** Called about every 10 s while the LPs run. */
     onProgress?: (message: string) => void;
     /** Prove with witness tables (default true). Protection with the LP off skips them: they
@@ -778,26 +802,190 @@ export async function findExposures(
       solve(cells);
     }
   }
-  // 2. Breadth-first neighbourhoods around what is left prove most of the rest together.
-  const block = Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables);
-  visited = 0;
-  for (const [seed, own] of byCell) {
-    report("neighbourhoods", ++visited);
-    if (own.every((r) => proven[r])) continue;
-    solve(neighbourhood(graph, seed, block, A.length).cells);
+  // 2. Breadth-first neighbourhoods around what is left prove most of the rest together
+  // (proveInBulk); 3. what is left, one cell at a time (decideOneByOne). Each on LP_WORKERS
+  // threads when there is much to do.
+  const runPhase = async (phase: LpPhase) => {
+    const seeds = [...byCell].filter(([, own]) => own.some((r) => !proven[r])).map(([c]) => c);
+    if (seeds.length === 0) return;
+    const open = requirements.flatMap((_, r) => (proven[r] ? [] : [r]));
+    const local = new Map(open.map((r, i) => [r, i]));
+    const input: Omit<LpPhaseInput, "seeds"> = {
+      phase,
+      graph: lpGraphOf(graph),
+      spec: { name: spec.name, additive: spec.additive, quantities: spec.quantities },
+      requirements: open.map((r) => requirements[r]),
+      byCell: [...byCell].flatMap(([c, own]) => {
+        const mine = own.flatMap((r) => local.get(r) ?? []);
+        return mine.length > 0 ? [[c, mine] as [number, number[]]] : [];
+      }),
+      block: Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables),
+      first: Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables),
+      limit: rules.lpMaxVariables,
+    };
+    const workers = options.workers ?? LP_WORKERS;
+    const parts =
+      workers > 1 && seeds.length >= (options.parallelFrom ?? PARALLEL_SEEDS)
+        ? Array.from({ length: workers }, (_, w) =>
+            seeds.slice(
+              Math.floor((w * seeds.length) / workers),
+              Math.floor(((w + 1) * seeds.length) / workers),
+            ),
+          )
+        : [seeds];
+    const done = parts.map(() => 0);
+    const label = `${phase === "bulk" ? "neighbourhoods" : "one by one"}${parts.length > 1 ? ` on ${parts.length} threads` : ""}`;
+    const progress = (w: number, n: number) => {
+      done[w] = n;
+      report(
+        label,
+        done.reduce((a, b) => a + b, 0),
+      );
+    };
+    const results =
+      parts.length === 1
+        ? [runLpPhase(solver, { ...input, seeds }, (n) => progress(0, n))]
+        : await Promise.all(
+            parts.map((part, w) => inWorker({ ...input, seeds: part }, (n) => progress(w, n))),
+          );
+    // A requirement proven by any thread's table is proven; one that its own thread could not
+    // prove is exposed unless another thread's table proved it. Neither depends on the timing.
+    for (const result of results) {
+      stats.lps += result.lps;
+      for (const i of result.proven) proven[open[i]] = 1;
+    }
+    for (const result of results)
+      for (const e of result.exposures) {
+        if (proven[open[e.r]]) continue;
+        expose(requirements[open[e.r]], e.interval, e.exact, e.variables);
+        proven[open[e.r]] = 1; // settled: reported
+      }
+  };
+  await runPhase("bulk");
+  await runPhase("single");
+  return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
+
+  /** The exposures in cell order, each with its cell's keys. */
+  async function withKeys(list: Exposure[]): Promise<Exposure[]> {
+    if (list.length > 0) {
+      const keyText = [...spec.tableKeys, ...spec.cellKeys]
+        .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
+        .join(" || ',' || ");
+      const keys = await queryRows<{ id: number; key: string }>(
+        con,
+        `SELECT id::DOUBLE AS id, ${keyText} AS key FROM ${prefix}_cells
+         WHERE id IN (${[...new Set(list.map((e) => e.cell))].join(",")})`,
+      );
+      const keyOf = new Map(keys.map((k) => [k.id, k.key]));
+      for (const e of list) e.key = keyOf.get(e.cell) ?? "";
+    }
+    return list.sort((a, b) => a.cell - b.cell);
   }
-  // 3. What is left, one cell at a time: a neighbourhood around the cell (FIRST_NEIGHBOURHOOD, at
-  // most the limit: with the defaults, just the limit), growing fourfold until it proves the cell's
-  // requirements, holds the cell's whole connected part, or reaches the limit. Only the cell's own
-  // requirements are rows; each table found is one the attacker cannot rule out, so it proves
-  // whatever requirement of the neighbourhood's other cells holds in it too.
-  const first = Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables);
-  visited = 0;
-  for (const [seed, own] of byCell) {
-    report("one by one", ++visited);
-    if (own.every((r) => proven[r])) continue;
-    for (let size = first; ; size = Math.min(size * 4, rules.lpMaxVariables)) {
-      const ball = neighbourhood(graph, seed, size, A.length);
+}
+
+/** Threads of the one-cell phase: fixed, not the machine's core count, so that the same input
+ * gives the same published table everywhere. */
+const LP_WORKERS = 2;
+/** Fewer cells than this are decided on the calling thread (a worker costs about a second to start). */
+const PARALLEL_SEEDS = 256;
+
+export type LpPhase = "bulk" | "single";
+
+/** A phase's input: the open requirements (indices into `requirements`), cloneable to a thread. */
+export interface LpPhaseInput {
+  phase: LpPhase;
+  graph: LpGraph;
+  spec: LpSpec;
+  requirements: Requirement[];
+  /** Each cell's requirements (indices), in cell order. */
+  byCell: [number, number[]][];
+  /** The cells to decide, in order. */
+  seeds: number[];
+  /** Neighbourhood (LP variables) of the bulk phase; of the first single attempt; the largest. */
+  block: number;
+  first: number;
+  limit: number;
+}
+
+export interface LpPhaseResult {
+  /** Requirements proven by a table (indices). */
+  proven: number[];
+  /** Requirements of the seeds that no neighbourhood up to the limit proved. */
+  exposures: { r: number; interval: [number, number]; exact: boolean; variables: number }[];
+  lps: number;
+}
+
+/** Runs the phase its input names. */
+export function runLpPhase(
+  solver: Highs,
+  input: LpPhaseInput,
+  progress?: (done: number) => void,
+): LpPhaseResult {
+  return input.phase === "bulk"
+    ? proveInBulk(solver, input, progress)
+    : decideOneByOne(solver, input, progress);
+}
+
+/**
+ * The bulk phase: a breadth-first neighbourhood of `block` variables around each seed cell still
+ * open, with every open requirement of its cells as a row (NeighbourhoodLp.prove: a few rounds of
+ * tables that meet as many as they can). Proves; reports no exposure.
+ */
+function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: number) => void): LpPhaseResult {
+  const { graph, spec, requirements } = input;
+  const byCell = new Map(input.byCell);
+  const nonNegative = nonNegativeOf(graph, spec);
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
+  const proven = new Uint8Array(requirements.length);
+  input.seeds.forEach((seed, done) => {
+    progress?.(done);
+    if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
+    const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
+    const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
+    const lp = new NeighbourhoodLp(
+      solver,
+      graph,
+      spec,
+      nonNegative,
+      cells,
+      open.map((r) => requirements[r]),
+      stats,
+    );
+    const result = lp.prove(open.map((_, p) => p));
+    open.forEach((r, p) => {
+      if (result[p]) proven[r] = 1;
+    });
+    lp.dispose();
+  });
+  return { proven: requirements.flatMap((_, r) => (proven[r] ? [r] : [])), exposures: [], lps: stats.lps };
+}
+
+/**
+ * The one-cell phase: for each seed cell still open, a neighbourhood around it (`first`, growing
+ * fourfold up to `limit`) until it proves the cell's requirements, holds the cell's whole
+ * connected part, or reaches the limit. Only the cell's own requirements are rows; each table
+ * found is one the attacker cannot rule out, so it proves whatever requirement of the
+ * neighbourhood's other cells holds in it too. Smaller neighbourhoods than twice the bulk pass's
+ * are not tried (FIRST_NEIGHBOURHOOD).
+ */
+function decideOneByOne(
+  solver: Highs,
+  input: LpPhaseInput,
+  progress?: (done: number) => void,
+): LpPhaseResult {
+  const { graph, spec, requirements, first, limit } = input;
+  const byCell = new Map(input.byCell);
+  const A = spec.additive.length;
+  const nonNegative = nonNegativeOf(graph, spec);
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
+  const proven = new Uint8Array(requirements.length);
+  const exposures: LpPhaseResult["exposures"] = [];
+  input.seeds.forEach((seed, done) => {
+    progress?.(done);
+    const own = byCell.get(seed) ?? [];
+    if (own.every((r) => proven[r])) return;
+    for (let size = first; ; size = Math.min(size * 4, limit)) {
+      const ball = neighbourhood(graph, seed, size, A);
       const mine = own.filter((r) => !proven[r]);
       const others = ball.cells.flatMap((c) =>
         c === seed ? [] : (byCell.get(c) ?? []).filter((r) => !proven[r]),
@@ -821,36 +1009,81 @@ export async function findExposures(
         if (decided[p]) proven[r] = 1;
       });
       const left = mine.filter((r) => !proven[r]);
-      if (left.length > 0 && (ball.complete || size >= rules.lpMaxVariables)) {
+      if (left.length > 0 && (ball.complete || size >= limit)) {
         // Not provable: report the attacker's interval within this neighbourhood.
         for (const r of left) {
           const p = mine.indexOf(r);
-          expose(requirements[r], lp.interval(p, attained[p]), ball.complete, lp.variables);
+          exposures.push({
+            r,
+            interval: lp.interval(p, attained[p]),
+            exact: ball.complete,
+            variables: lp.variables,
+          });
           proven[r] = 1; // settled: reported
         }
       }
       lp.dispose();
       if (own.every((r) => proven[r])) break;
     }
-  }
-  return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
+  });
+  const exposed = new Set(exposures.map((e) => e.r));
+  return {
+    proven: requirements.flatMap((_, r) => (proven[r] && !exposed.has(r) ? [r] : [])),
+    exposures,
+    lps: stats.lps,
+  };
+}
 
-  /** The exposures in cell order, each with its cell's keys. */
-  async function withKeys(list: Exposure[]): Promise<Exposure[]> {
-    if (list.length > 0) {
-      const keyText = [...spec.tableKeys, ...spec.cellKeys]
-        .map((k) => `'${k}=' || coalesce(${quote(k)}::VARCHAR, 'NULL')`)
-        .join(" || ',' || ");
-      const keys = await queryRows<{ id: number; key: string }>(
-        con,
-        `SELECT id::DOUBLE AS id, ${keyText} AS key FROM ${prefix}_cells
-         WHERE id IN (${[...new Set(list.map((e) => e.cell))].join(",")})`,
-      );
-      const keyOf = new Map(keys.map((k) => [k.id, k.key]));
-      for (const e of list) e.key = keyOf.get(e.cell) ?? "";
-    }
-    return list.sort((a, b) => a.cell - b.cell);
-  }
+/** The parts of a graph the LP reads, without the rest (units, blocks), for a worker thread. */
+function lpGraphOf(graph: SdcGraph): LpGraph {
+  const {
+    cells,
+    sup,
+    kind,
+    tk,
+    values,
+    valid,
+    eq,
+    groupStart,
+    memberCell,
+    memberIsParent,
+    cellStart,
+    cellGroup,
+  } = graph;
+  return {
+    cells,
+    sup,
+    kind,
+    tk,
+    values,
+    valid,
+    eq,
+    groupStart,
+    memberCell,
+    memberIsParent,
+    cellStart,
+    cellGroup,
+  };
+}
+
+/** Runs a phase on a worker thread (lp-worker.ts; lp-worker.mjs lets it load TypeScript). */
+function inWorker(input: LpPhaseInput, progress: (done: number) => void): Promise<LpPhaseResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./lp-worker.mjs", import.meta.url), {
+      workerData: { entry: new URL("./lp-worker.ts", import.meta.url).href, input },
+    });
+    worker.on("message", (m: { done: number } | { result: LpPhaseResult }) => {
+      if ("done" in m) progress(m.done);
+      else {
+        resolve(m.result);
+        void worker.terminate();
+      }
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => {
+      if (code !== 0) reject(new Error(`disclosure control: an LP worker thread stopped with code ${code}`));
+    });
+  });
 }
 
 /** One line describing an exposure: table, cell, rule and the interval found against the one required. */

@@ -97,6 +97,20 @@ describe("findExposures on neighbourhoods", () => {
     expect(describeExposure(exposures[0])).toContain("ar=2022,r=r1,k=k1");
   });
 
+  it("decides cells on worker threads as on the calling thread", async () => {
+    // The two tests above, with each of the two cells on a thread of its own.
+    const threads = { workers: 2, parallelFrom: 1, neighbourhoods: { block: 1, first: 1 } };
+    const con = await table([1, 2, 3, 4]);
+    const proven = await findExposures(con, "t", spec, resolveRules({}), threads);
+    expect(proven.exposures).toEqual([]);
+    expect(proven.stats.lps).toBeGreaterThan(1);
+    const limited = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 2 }), threads);
+    expect(limited.exposures.map((e) => [e.cell, e.exact, e.interval])).toEqual([
+      [1, false, [3, 3]],
+      [4, false, [2, 2]],
+    ]);
+  });
+
   it("finds a cell recovered by subtraction, exactly", async () => {
     // x21 = 9 published: x11 = 12 − 9 = 3 and then x12 = 7, x22 = 2.
     const con = await table([1, 2, 4]);
