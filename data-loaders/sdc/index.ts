@@ -213,10 +213,16 @@ async function protectPartition(
     // Exposures on bounds name the relations to blame: hide a published member of each. The LP's
     // exposures, and those no single relation explains, take the cheapest neighbour.
     const blamed = bounds && failing ? boundRepairs(graph, spec, bounds, failing) : undefined;
-    const rest = exposed.filter((c) => !blamed?.answered.has(c));
-    let added = [...new Set([...(blamed?.picks ?? []), ...cheapestPartners(graph, rest)])].sort(
-      (x, y) => x - y,
-    );
+    // The LP names, for each exposure it found, the cheapest published member of the relations
+    // that bound the attacker's optimum (Exposure.repair): hiding it relaxes what exposed the cell.
+    const lpPicks = new Map<number, number>();
+    for (const e of exposures)
+      if (e.repair !== undefined && e.repair >= 0 && !blamed?.answered.has(e.cell - 1))
+        lpPicks.set(e.cell - 1, Math.min(e.repair, lpPicks.get(e.cell - 1) ?? e.repair));
+    const rest = exposed.filter((c) => !blamed?.answered.has(c) && !lpPicks.has(c));
+    let added = [
+      ...new Set([...(blamed?.picks ?? []), ...lpPicks.values(), ...cheapestPartners(graph, rest)]),
+    ].sort((x, y) => x - y);
     for (const c of added) suppress(graph, c);
     if (added.length === 0) added = exposed.map((c) => suppressNeighbour(graph, c)).filter((c) => c >= 0);
     if (added.length === 0)

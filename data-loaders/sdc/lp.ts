@@ -57,6 +57,9 @@ export interface Exposure {
   /** Variables of the LP that gave the interval; 0 when bounds without an LP found it (bounds.ts),
    * and the interval is then an outer one: the attacker's exact interval lies inside it. */
   neighbourhood: number;
+  /** From the LP: the cheapest published member (index) of the relations that bound the
+   * attacker's optimum, the cell whose suppression relaxes what exposed this one; -1 if none. */
+  repair?: number;
 }
 
 export interface LpStats {
@@ -232,6 +235,8 @@ class NeighbourhoodLp {
   private readonly firstSlack: number;
   private readonly firstRequirementRow: number;
   readonly local = new Map<number, number>();
+  /** The group of each of the first rows (the relations; share and requirement rows follow). */
+  private readonly rowGroup: number[] = [];
 
   constructor(
     private readonly solver: Highs,
@@ -284,6 +289,7 @@ class NeighbourhoodLp {
         // A relation holds in the data up to rounding (cells.ts accepts 1e-6 + 1e-9 · Σ|value|):
         // the row is widened just enough to keep the true table, which the attacker cannot rule
         // out, inside the LP. Exact relations (all counts) keep their exact row.
+        this.rowGroup.push(g);
         rows.end(Math.min(rhs, truth), graph.eq[col][g] ? Math.max(rhs, truth) : solver.infinity);
       }
     }
@@ -427,7 +433,8 @@ class NeighbourhoodLp {
       if (proven[p]) continue;
       this.setActive([p], true);
       const status = this.run();
-      const x = status === optimal ? this.model.getSolution().colValue : undefined;
+      const solution = status === optimal ? this.model.getSolution() : undefined;
+      const x = solution?.colValue;
       this.setActive([p], false);
       if (!x)
         throw new Error(
@@ -435,9 +442,22 @@ class NeighbourhoodLp {
         );
       attained[p] = this.quantityAt(p, x);
       for (const q of positions) if (!proven[q] && this.met(q, x)) proven[q] = true;
+      if (!proven[p] && solution) this.binding.set(p, this.bindingGroups(solution.rowDual));
       witness(x);
     }
     return { proven, attained };
+  }
+
+  /** Per requirement that its own LP did not meet: the relations binding at that LP's optimum. */
+  readonly binding = new Map<number, number[]>();
+
+  /** Groups whose relation row has a dual value: those that hold the quantity short. */
+  private bindingGroups(rowDual: Float64Array | number[]): number[] {
+    const groups = new Set<number>();
+    this.rowGroup.forEach((g, row) => {
+      if (Math.abs(rowDual[row]) > 1e-9) groups.add(g);
+    });
+    return [...groups].sort((a, b) => a - b);
   }
 
   private quantityAt(p: number, x: Float64Array | number[]): number {
@@ -653,8 +673,15 @@ export async function findExposures(
   const requirementsOf = (c: number) => cellRequirements(graph, spec, rules, c);
   const exposures: Exposure[] = [];
   /** An exposure of requirement r, with the interval [lo, hi] found and how. */
-  const expose = (requirement: Requirement, interval: [number, number], exact: boolean, variables: number) =>
+  const expose = (
+    requirement: Requirement,
+    interval: [number, number],
+    exact: boolean,
+    variables: number,
+    repair?: number,
+  ) =>
     exposures.push({
+      repair,
       table: spec.name,
       cell: requirement.cell,
       key: "",
@@ -755,12 +782,12 @@ export async function findExposures(
   const solver = await highs();
   const started = performance.now();
   let reported = started;
-  const report = (phase: string, done: number) => {
+  const report = (phase: string, done: number, of: number) => {
     if (!options.onProgress || performance.now() - reported < 10_000) return;
     reported = performance.now();
     const settled = proven.reduce((n, p) => n + p, 0);
     options.onProgress(
-      `${spec.name}: ${settled} of ${requirements.length} protection intervals settled (${phase}: ${done} of ${byCell.size} cells), ${stats.lps} LPs, ${((reported - started) / 1000).toFixed(0)} s`,
+      `${spec.name}: ${settled} of ${requirements.length} protection intervals settled (${phase}: ${done} of ${of} cells), ${stats.lps} LPs, ${((reported - started) / 1000).toFixed(0)} s`,
     );
   };
   /** Batch rounds on the LP of `cells` with every open requirement of theirs as a row. */
@@ -793,9 +820,11 @@ export async function findExposures(
         if (list) list.push(c);
         else members.set(blockOf[c], [c]);
       }
+    const inBlocks = [...members.values()].reduce((n, cells) => n + cells.length, 0);
+    visited = 0;
     for (const cells of members.values()) {
       visited += cells.length;
-      report(`block pass ${pass + 1}`, visited);
+      report(`block pass ${pass + 1}`, visited, inBlocks);
       // A block too large for one LP in reasonable time is left to the neighbourhoods.
       if (cells.length * A.length > MAX_BLOCK_VARIABLES) continue;
       if (cells.every((c) => (byCell.get(c) ?? []).every((r) => proven[r]))) continue;
@@ -840,6 +869,7 @@ export async function findExposures(
       report(
         label,
         done.reduce((a, b) => a + b, 0),
+        seeds.length,
       );
     };
     const results =
@@ -857,7 +887,7 @@ export async function findExposures(
     for (const result of results)
       for (const e of result.exposures) {
         if (proven[open[e.r]]) continue;
-        expose(requirements[open[e.r]], e.interval, e.exact, e.variables);
+        expose(requirements[open[e.r]], e.interval, e.exact, e.variables, e.repair);
         proven[open[e.r]] = 1; // settled: reported
       }
   };
@@ -910,8 +940,9 @@ export interface LpPhaseInput {
 export interface LpPhaseResult {
   /** Requirements proven by a table (indices). */
   proven: number[];
-  /** Requirements of the seeds that no neighbourhood up to the limit proved. */
-  exposures: { r: number; interval: [number, number]; exact: boolean; variables: number }[];
+  /** Requirements of the seeds that no neighbourhood up to the limit proved, each with the cell
+   * to hide for it (Exposure.repair). */
+  exposures: { r: number; interval: [number, number]; exact: boolean; variables: number; repair: number }[];
   lps: number;
 }
 
@@ -1018,6 +1049,7 @@ function decideOneByOne(
             interval: lp.interval(p, attained[p]),
             exact: ball.complete,
             variables: lp.variables,
+            repair: cheapestPublishedOf(graph, lp.binding.get(p) ?? []),
           });
           proven[r] = 1; // settled: reported
         }
@@ -1032,6 +1064,20 @@ function decideOneByOne(
     exposures,
     lps: stats.lps,
   };
+}
+
+/**
+ * The cheapest published member (cells are in cost order) of the given groups; -1 when none has
+ * one. Hiding it turns a constant of a relation that held the quantity short into an unknown.
+ */
+function cheapestPublishedOf(graph: LpGraph, groups: number[]): number {
+  let pick = -1;
+  for (const g of groups)
+    for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+      const c = graph.memberCell[m];
+      if (!graph.sup[c] && (pick < 0 || c < pick)) pick = c;
+    }
+  return pick;
 }
 
 /** The parts of a graph the LP reads, without the rest (units, blocks), for a worker thread. */

@@ -97,6 +97,23 @@ describe("findExposures on neighbourhoods", () => {
     expect(describeExposure(exposures[0])).toContain("ar=2022,r=r1,k=k1");
   });
 
+  it("names, for an exposure the LP finds, a published cell of a relation that pins it", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // One variable: around x11 only x11 itself, the other inner cells fixed at their true values.
+    // x11 is pinned by r1 (x11 = 10 − x12) and k1 (x11 = 12 − x21): the relation binding at the
+    // LP's optimum is one of them, and its only published member is its total: r1 (cell 5,
+    // index 4) or k1 (cell 7, index 6). For x22 likewise r2 (cell 6, index 5) or k2 (cell 8, index 7).
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 1 }), {
+      neighbourhoods: { block: 1, first: 1 },
+    });
+    expect(exposures.map((e) => [e.cell, e.interval])).toEqual([
+      [1, [3, 3]],
+      [4, [2, 2]],
+    ]);
+    expect([4, 6]).toContain(exposures[0].repair);
+    expect([5, 7]).toContain(exposures[1].repair);
+  });
+
   it("decides cells on worker threads as on the calling thread", async () => {
     // The two tests above, with each of the two cells on a thread of its own.
     const threads = { workers: 2, parallelFrom: 1, neighbourhoods: { block: 1, first: 1 } };
