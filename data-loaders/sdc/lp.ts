@@ -166,21 +166,21 @@ const FIRST_NEIGHBOURHOOD = 2 * BLOCK;
 const BATCH_ROUNDS = 4;
 
 /** What the attacker's LP reads of a partition's graph (all of it cloneable to a worker thread). */
-export type LpGraph = Pick<
-  SdcGraph,
-  | "cells"
-  | "sup"
-  | "kind"
-  | "tk"
-  | "values"
-  | "valid"
-  | "eq"
-  | "groupStart"
-  | "memberCell"
-  | "memberIsParent"
-  | "cellStart"
-  | "cellGroup"
->;
+const LP_GRAPH_PARTS = [
+  "cells",
+  "sup",
+  "kind",
+  "tk",
+  "values",
+  "valid",
+  "eq",
+  "groupStart",
+  "memberCell",
+  "memberIsParent",
+  "cellStart",
+  "cellGroup",
+] as const satisfies readonly (keyof SdcGraph)[];
+export type LpGraph = Pick<SdcGraph, (typeof LP_GRAPH_PARTS)[number]>;
 /** What the attacker's LP reads of a table's description. */
 export type LpSpec = Pick<TableSpec, "name" | "additive" | "quantities">;
 
@@ -790,24 +790,8 @@ export async function findExposures(
       `${spec.name}: ${settled} of ${requirements.length} protection intervals settled (${phase}: ${done} of ${of} cells), ${stats.lps} LPs, ${((reported - started) / 1000).toFixed(0)} s`,
     );
   };
-  /** Batch rounds on the LP of `cells` with every open requirement of theirs as a row. */
-  const solve = (cells: number[]) => {
-    const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
-    const lp = new NeighbourhoodLp(
-      solver,
-      graph,
-      spec,
-      nonNegative,
-      cells,
-      open.map((r) => requirements[r]),
-      stats,
-    );
-    const result = lp.prove(open.map((_, p) => p));
-    open.forEach((r, p) => {
-      if (result[p]) proven[r] = 1;
-    });
-    lp.dispose();
-  };
+  const solve = (cells: number[]) =>
+    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats);
 
   // 1. The table's own blocks (spec.lpBlocks: e.g. the DeSO and RegSO of one kommun), pass by
   // pass: each block's suppressed cells form one LP that proves most of its requirements at once.
@@ -946,6 +930,36 @@ export interface LpPhaseResult {
   lps: number;
 }
 
+/** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; marks what
+ * they prove in `proven`. */
+function proveTogether(
+  solver: Highs,
+  graph: LpGraph,
+  spec: LpSpec,
+  nonNegative: (cell: number, column: number) => boolean,
+  cells: number[],
+  requirements: Requirement[],
+  byCell: Map<number, number[]>,
+  proven: Uint8Array,
+  stats: LpStats,
+): void {
+  const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
+  const lp = new NeighbourhoodLp(
+    solver,
+    graph,
+    spec,
+    nonNegative,
+    cells,
+    open.map((r) => requirements[r]),
+    stats,
+  );
+  const result = lp.prove(open.map((_, p) => p));
+  open.forEach((r, p) => {
+    if (result[p]) proven[r] = 1;
+  });
+  lp.dispose();
+}
+
 /** Runs the phase its input names. */
 export function runLpPhase(
   solver: Highs,
@@ -972,21 +986,7 @@ function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: numbe
     progress?.(done);
     if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
     const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
-    const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
-    const lp = new NeighbourhoodLp(
-      solver,
-      graph,
-      spec,
-      nonNegative,
-      cells,
-      open.map((r) => requirements[r]),
-      stats,
-    );
-    const result = lp.prove(open.map((_, p) => p));
-    open.forEach((r, p) => {
-      if (result[p]) proven[r] = 1;
-    });
-    lp.dispose();
+    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats);
   });
   return { proven: requirements.flatMap((_, r) => (proven[r] ? [r] : [])), exposures: [], lps: stats.lps };
 }
@@ -1082,34 +1082,7 @@ function cheapestPublishedOf(graph: LpGraph, groups: number[]): number {
 
 /** The parts of a graph the LP reads, without the rest (units, blocks), for a worker thread. */
 function lpGraphOf(graph: SdcGraph): LpGraph {
-  const {
-    cells,
-    sup,
-    kind,
-    tk,
-    values,
-    valid,
-    eq,
-    groupStart,
-    memberCell,
-    memberIsParent,
-    cellStart,
-    cellGroup,
-  } = graph;
-  return {
-    cells,
-    sup,
-    kind,
-    tk,
-    values,
-    valid,
-    eq,
-    groupStart,
-    memberCell,
-    memberIsParent,
-    cellStart,
-    cellGroup,
-  };
+  return Object.fromEntries(LP_GRAPH_PARTS.map((k) => [k, graph[k]])) as LpGraph;
 }
 
 /** Runs a phase on a worker thread (lp-worker.ts; lp-worker.mjs lets it load TypeScript). */
