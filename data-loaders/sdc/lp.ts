@@ -162,7 +162,7 @@ const BLOCK = 2000;
  * in balls of 200 and 800 variables proved 1 requirement of 365 LPs.
  */
 const FIRST_NEIGHBOURHOOD = 2 * BLOCK;
-/** Rounds of joint proof per neighbourhood before its own cell's requirements are decided one by one. */
+/** Rounds of joint proof per neighbourhood of the block and bulk phases. */
 const BATCH_ROUNDS = 4;
 
 /** What the attacker's LP reads of a partition's graph (all of it cloneable to a worker thread). */
@@ -183,6 +183,12 @@ const LP_GRAPH_PARTS = [
 export type LpGraph = Pick<SdcGraph, (typeof LP_GRAPH_PARTS)[number]>;
 /** What the attacker's LP reads of a table's description. */
 export type LpSpec = Pick<TableSpec, "name" | "additive" | "quantities">;
+
+/** The quantity's value meets the requirement's bound (up to the LP's tolerance). */
+function reaches(r: Requirement, value: number): boolean {
+  const tolerance = 1e-7 * Math.max(1, Math.abs(r.bound));
+  return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
+}
 
 /** Rows of an LP in compressed sparse row form, collected for one `addRows`. */
 class RowBuilder {
@@ -372,13 +378,26 @@ class NeighbourhoodLp {
 
   /** The requirement holds at the feasible table x (whether or not it was switched on). */
   private met(p: number, x: number[] | Float64Array): boolean {
-    const r = this.requirements[p];
-    let value = 0;
-    this.columns[p].forEach((c, k) => {
-      value += r.terms[k].coef * x[c];
-    });
-    const tolerance = 1e-7 * Math.max(1, Math.abs(r.bound));
-    return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
+    return reaches(this.requirements[p], this.quantityAt(p, x));
+  }
+
+  /**
+   * Switches the requirements of `positions` on, solves for the least total shortfall, switches
+   * them off again, and returns the solution (the slacks and the feasible table found).
+   */
+  private solveFor(positions: number[]) {
+    this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
+    this.setActive(positions, true);
+    const status = this.run();
+    // Read before the switches change the model: changing it invalidates the solution.
+    const solution =
+      status === this.solver.constants.modelStatus.optimal ? this.model.getSolution() : undefined;
+    this.setActive(positions, false);
+    if (!solution)
+      throw new Error(
+        `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
+      );
+    return solution;
   }
 
   /**
@@ -388,19 +407,10 @@ class NeighbourhoodLp {
    * is retried for a few rounds, then left open for a neighbourhood of its own.
    */
   prove(positions: number[]): boolean[] {
-    const { optimal } = this.solver.constants.modelStatus;
-    this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     let open = positions;
     for (let round = 0; open.length > 0 && round < BATCH_ROUNDS; round++) {
-      this.setActive(open, true);
-      const status = this.run();
-      const slack = status === optimal ? this.model.getSolution().colValue : undefined;
-      this.setActive(open, false);
-      if (!slack)
-        throw new Error(
-          `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
-        );
+      const slack = this.solveFor(open).colValue;
       // Every requirement that holds in this feasible table is proven, switched on or not.
       const still = open.filter((p) => !this.met(p, slack));
       for (const p of open) proven[p] = true;
@@ -425,24 +435,15 @@ class NeighbourhoodLp {
     positions: number[],
     witness: (x: Float64Array | number[]) => void,
   ): { proven: boolean[]; attained: number[] } {
-    const { optimal } = this.solver.constants.modelStatus;
-    this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     const attained = new Array<number>(this.requirements.length).fill(Number.NaN);
     for (const p of positions) {
       if (proven[p]) continue;
-      this.setActive([p], true);
-      const status = this.run();
-      const solution = status === optimal ? this.model.getSolution() : undefined;
-      const x = solution?.colValue;
-      this.setActive([p], false);
-      if (!x)
-        throw new Error(
-          `disclosure control: the attacker's LP for ${this.spec.name} ended with status ${status}`,
-        );
+      const solution = this.solveFor([p]);
+      const x = solution.colValue;
       attained[p] = this.quantityAt(p, x);
       for (const q of positions) if (!proven[q] && this.met(q, x)) proven[q] = true;
-      if (!proven[p] && solution) this.binding.set(p, this.bindingGroups(solution.rowDual));
+      if (!proven[p]) this.binding.set(p, this.bindingGroups(solution.rowDual));
       witness(x);
     }
     return { proven, attained };
@@ -481,8 +482,7 @@ class NeighbourhoodLp {
       if (v === undefined) return false;
       value += t.coef * x[v];
     }
-    const tolerance = 1e-7 * Math.max(1, Math.abs(r.bound));
-    return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
+    return reaches(r, value);
   }
 
   /**
@@ -639,7 +639,7 @@ export async function findExposures(
     graph?: SdcGraph;
     /** Neighbourhood sizes (LP variables) of the bulk pass and of the first one-cell attempt. */
     neighbourhoods?: { block: number; first: number };
-    /** Threads of the one-cell phase (default LP_WORKERS; 1: the calling thread only), used from
+    /** Threads of the bulk and one-cell phases (default LP_WORKERS; 1: the calling thread only), used from
      * `parallelFrom` cells on (default PARALLEL_SEEDS). */
     workers?: number;
     parallelFrom?: number;
@@ -897,7 +897,7 @@ export async function findExposures(
   }
 }
 
-/** Threads of the one-cell phase: fixed, not the machine's core count, so that the same input
+/** Threads of the bulk and one-cell phases: fixed, not the machine's core count, so that the same input
  * gives the same published table everywhere. */
 const LP_WORKERS = 2;
 /** Fewer cells than this are decided on the calling thread (a worker costs about a second to start). */
