@@ -231,6 +231,8 @@ export async function createGroups(con: Connection, prefix: string, spec: TableS
     `INSERT INTO ${prefix}_members SELECT DISTINCT grp, grp // ${R}, true FROM ${prefix}_members`,
   );
   const kindOf = `CASE m.grp % ${R} ${spec.relations.map((r, i) => `WHEN ${i} THEN '${r.kind}'`).join(" ")} END`;
+  // A group short of its relation's declared children (Relation.children) is not that relation.
+  const wholeCount = `CASE m.grp % ${R} ${spec.relations.map((r, i) => `WHEN ${i} THEN ${r.children ?? 0}`).join(" ")} END`;
   const perColumn = spec.additive
     .map((a) => {
       const col = `c.${quote(a)}`;
@@ -251,11 +253,12 @@ export async function createGroups(con: Connection, prefix: string, spec: TableS
     con,
     `CREATE OR REPLACE TEMP TABLE ${prefix}_groups AS
      WITH g AS (
-       SELECT m.grp, any_value(${kindOf}) AS kind, ${perColumn}
+       SELECT m.grp, any_value(${kindOf}) AS kind,
+              count(*) FILTER (WHERE NOT m.is_parent) < any_value(${wholeCount}) AS short, ${perColumn}
        FROM ${prefix}_members m JOIN ${prefix}_cells c ON c.id = m.id
        GROUP BY m.grp)
      SELECT grp, (grp % ${R})::INTEGER AS rel, ${validity},
-            (${spec.additive.map((a) => `(complete_${a} AND (abs(resid_${a}) <= tol_${a} OR (kind = 'ge' AND resid_${a} > 0)))`).join(" OR ")}) AS valid
+            NOT short AND (${spec.additive.map((a) => `(complete_${a} AND (abs(resid_${a}) <= tol_${a} OR (kind = 'ge' AND resid_${a} > 0)))`).join(" OR ")}) AS valid
      FROM g;
      DELETE FROM ${prefix}_groups WHERE NOT valid;
      DELETE FROM ${prefix}_members WHERE grp NOT IN (SELECT grp FROM ${prefix}_groups);`,

@@ -21,6 +21,15 @@ export interface Relation {
   join?: string;
   /** Parent key columns that differ from the child's: column → SQL expression over `c` (and `r`). */
   parent: Record<string, string>;
+  /**
+   * How many children a whole group has, where the categories are a closed list. A group with
+   * fewer lacks a category that the table does not publish there (norden, eu_efta and ovriga at
+   * DeSO level): readers cannot add up what is not published, so the group is not used — not even
+   * where its sum happens to hold (nobody born abroad in a DeSO's numerator), which would pin its
+   * cells as no reader can. What readers do know there comes from another relation (sverige +
+   * utrikes = totalt; the indicator table has every category where a breakdown is published).
+   */
+  children?: number;
 }
 
 /**
@@ -157,31 +166,35 @@ const list = (values: string[]) => values.map((v) => `'${v}'`).join(", ");
 
 /** Breakdown relations of the indicator table: categories add up to their total (publicering.md). */
 export const BREAKDOWN_RELATIONS: Relation[] = [
-  { name: "kon", kind: "eq", child: "c.kon IN ('1', '2')", parent: { kon: "'totalt'" } },
+  { name: "kon", kind: "eq", child: "c.kon IN ('1', '2')", parent: { kon: "'totalt'" }, children: 2 },
   { name: "alder", kind: "eq", child: "c.alder <> 'totalt'", parent: { alder: "'totalt'" } },
   {
     name: "utbildningsniva",
     kind: "eq",
     child: `c.utbildningsniva IN (${list(["forgymnasial", "gymnasial", "eftergymnasial", "saknas"])})`,
     parent: { utbildningsniva: "'totalt'" },
+    children: 4,
   },
   {
     name: "fodelseregion",
     kind: "eq",
     child: `c.fodelseregion IN (${list(["sverige", "norden", "eu_efta", "ovriga"])})`,
     parent: { fodelseregion: "'totalt'" },
+    children: 4,
   },
   {
     name: "fodelseregion_utrikes",
     kind: "eq",
     child: `c.fodelseregion IN (${list(["norden", "eu_efta", "ovriga"])})`,
     parent: { fodelseregion: "'utrikes'" },
+    children: 3,
   },
   {
     name: "inrikes_utrikes",
     kind: "eq",
     child: `c.fodelseregion IN (${list(["sverige", "utrikes"])})`,
     parent: { fodelseregion: "'totalt'" },
+    children: 2,
   },
   {
     // vistelsetid and grund describe utrikes födda only: their classes add up to fodelseregion 'utrikes'.
@@ -201,6 +214,7 @@ export const BREAKDOWN_RELATIONS: Relation[] = [
     kind: "eq",
     child: `c.bakgrund IN (${list(["svensk", "utlandsk"])})`,
     parent: { bakgrund: "'totalt'" },
+    children: 2,
   },
   // Persons without områdestyp (no RegSO, or a RegSO without index) make this an inequality.
   { name: "omradestyp", kind: "ge", child: "c.omradestyp <> 'totalt'", parent: { omradestyp: "'totalt'" } },
@@ -371,12 +385,14 @@ export function fordelningSpec(): TableSpec {
         kind: "eq",
         child: `c.indelning = 'fodelseregion' AND c.grupp IN (${list(["norden", "eu_efta", "ovriga"])})`,
         parent: { grupp: "'utrikes'" },
+        children: 3,
       },
       {
         name: "fodelseregion_alla",
         kind: "eq",
         child: `c.indelning = 'fodelseregion' AND c.grupp IN (${list(["sverige", "utrikes"])})`,
         parent: { indelning: "'totalt'", grupp: "'alla'" },
+        children: 2,
       },
       {
         name: "bakgrund_alla",

@@ -777,8 +777,7 @@ export function proveByWitnesses(
   // the unit whose parent they add to (`personPattern`); the partner loses the same cells, and
   // when the two lie in different parents (RegSO), the parents move along. This reaches what a
   // gather of whole units cannot: units that are not dark, and units whose relations hold only
-  // among their own cells (totalt = sverige in a DeSO without persons born abroad takes no
-  // foreign-born person). A lower bound (money) is proven the other way round.
+  // among their own cells. A lower bound (money) is proven the other way round.
   /** The children of group g lie in unit u (a relation among u's own cells, not a kommun over
    * its RegSOs). Children of one group lie all in one unit or all outside it. */
   const ownChildren = (g: number, u: number) => {
