@@ -164,6 +164,9 @@ const BLOCK = 2000;
 const FIRST_NEIGHBOURHOOD = 2 * BLOCK;
 /** Rounds of joint proof per neighbourhood of the block and bulk phases. */
 const BATCH_ROUNDS = 4;
+/** Most LPs of one pursuit (`pursue`), and how many times `lpMaxVariables` its neighbourhood may hold. */
+const PURSUIT_STEPS = 8;
+const PURSUIT_REACH = 2;
 
 /** What the attacker's LP reads of a partition's graph (all of it cloneable to a worker thread). */
 const LP_GRAPH_PARTS = [
@@ -651,11 +654,21 @@ export async function findExposures(
     /** Propagate bounds only near the `only` cells (bounds.ts, `ballAround`): a cheaper check
      * that finds fewer exposures, for the rounds of a repair between two full ones. */
     near?: boolean;
+    /** Protection: the one-cell phase may hide published cells to prove what it could not
+     * (`pursue`), returned as `hidden`. The audit hides nothing. */
+    hide?: boolean;
   } = {},
-): Promise<{ exposures: Exposure[]; stats: LpStats; bounds?: Bounds; failing?: Requirement[] }> {
+): Promise<{
+  exposures: Exposure[];
+  stats: LpStats;
+  bounds?: Bounds;
+  failing?: Requirement[];
+  /** Published cells (indices, sorted) to suppress: every proof made assumes them suppressed. */
+  hidden: number[];
+}> {
   const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
   const A = spec.additive;
-  if (A.length === 0) return { exposures: [], stats };
+  if (A.length === 0) return { exposures: [], stats, hidden: [] };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
 
   const primaryCells = (visit: (c: number) => void) => {
@@ -775,7 +788,7 @@ export async function findExposures(
     stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.bounded : 0;
-    return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
+    return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements, hidden: [] };
   }
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
 
@@ -835,6 +848,7 @@ export async function findExposures(
       block: Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables),
       first: Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables),
       limit: rules.lpMaxVariables,
+      hide: options.hide ?? false,
     };
     const workers = options.workers ?? LP_WORKERS;
     const parts =
@@ -864,9 +878,11 @@ export async function findExposures(
           );
     // A requirement proven by any thread's table is proven; one that its own thread could not
     // prove is exposed unless another thread's table proved it. Neither depends on the timing.
+    // Cells hidden by either thread are hidden for good (a thread's proofs assume its own).
     for (const result of results) {
       stats.lps += result.lps;
       for (const i of result.proven) proven[open[i]] = 1;
+      for (const c of result.hidden) hidden.add(c);
     }
     for (const result of results)
       for (const e of result.exposures) {
@@ -875,9 +891,16 @@ export async function findExposures(
         proven[open[e.r]] = 1; // settled: reported
       }
   };
+  const hidden = new Set<number>();
   await runPhase("bulk");
   await runPhase("single");
-  return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements };
+  return {
+    exposures: await withKeys(exposures),
+    stats,
+    bounds,
+    failing: failingRequirements,
+    hidden: [...hidden].sort((a, b) => a - b),
+  };
 
   /** The exposures in cell order, each with its cell's keys. */
   async function withKeys(list: Exposure[]): Promise<Exposure[]> {
@@ -919,6 +942,8 @@ export interface LpPhaseInput {
   block: number;
   first: number;
   limit: number;
+  /** Protection: a pursuit may hide published cells (LpPhaseResult.hidden); the audit's may not. */
+  hide: boolean;
 }
 
 export interface LpPhaseResult {
@@ -927,6 +952,8 @@ export interface LpPhaseResult {
   /** Requirements of the seeds that no neighbourhood up to the limit proved, each with the cell
    * to hide for it (Exposure.repair). */
   exposures: { r: number; interval: [number, number]; exact: boolean; variables: number; repair: number }[];
+  /** Published cells (indices) that pursuits hid: the proofs in `proven` assume them suppressed. */
+  hidden: number[];
   lps: number;
 }
 
@@ -988,7 +1015,12 @@ function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: numbe
     const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
     proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats);
   });
-  return { proven: requirements.flatMap((_, r) => (proven[r] ? [r] : [])), exposures: [], lps: stats.lps };
+  return {
+    proven: requirements.flatMap((_, r) => (proven[r] ? [r] : [])),
+    exposures: [],
+    hidden: [],
+    lps: stats.lps,
+  };
 }
 
 /**
@@ -997,20 +1029,28 @@ function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: numbe
  * connected part, or reaches the limit. Only the cell's own requirements are rows; each table
  * found is one the attacker cannot rule out, so it proves whatever requirement of the
  * neighbourhood's other cells holds in it too. Smaller neighbourhoods than twice the bulk pass's
- * are not tried (FIRST_NEIGHBOURHOOD).
+ * are not tried (FIRST_NEIGHBOURHOOD). A requirement still open then is pursued along the
+ * relations that bind the attacker's optimum (`pursue`), and reported only when that fails too.
  */
 function decideOneByOne(
   solver: Highs,
   input: LpPhaseInput,
   progress?: (done: number) => void,
 ): LpPhaseResult {
-  const { graph, spec, requirements, first, limit } = input;
+  const { spec, requirements, first, limit } = input;
+  // Protection's pursuits hide cells in a copy of the pattern: later seeds of this thread see
+  // them hidden, and the caller suppresses them for good (LpPhaseResult.hidden).
+  const graph: LpGraph = input.hide ? { ...input.graph, sup: Uint8Array.from(input.graph.sup) } : input.graph;
   const byCell = new Map(input.byCell);
   const A = spec.additive.length;
   const nonNegative = nonNegativeOf(graph, spec);
   const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
   const proven = new Uint8Array(requirements.length);
   const exposures: LpPhaseResult["exposures"] = [];
+  const hidden: number[] = [];
+  /** The open requirements of the cells, but not those of `except`. */
+  const openOf = (cells: number[], except: number) =>
+    cells.flatMap((c) => (c === except ? [] : (byCell.get(c) ?? []).filter((r) => !proven[r])));
   input.seeds.forEach((seed, done) => {
     progress?.(done);
     const own = byCell.get(seed) ?? [];
@@ -1018,9 +1058,7 @@ function decideOneByOne(
     for (let size = first; ; size = Math.min(size * 4, limit)) {
       const ball = neighbourhood(graph, seed, size, A);
       const mine = own.filter((r) => !proven[r]);
-      const others = ball.cells.flatMap((c) =>
-        c === seed ? [] : (byCell.get(c) ?? []).filter((r) => !proven[r]),
-      );
+      const others = openOf(ball.cells, seed);
       const lp = new NeighbourhoodLp(
         solver,
         graph,
@@ -1041,9 +1079,21 @@ function decideOneByOne(
       });
       const left = mine.filter((r) => !proven[r]);
       if (left.length > 0 && (ball.complete || size >= limit)) {
-        // Not provable: report the attacker's interval within this neighbourhood.
         for (const r of left) {
           const p = mine.indexOf(r);
+          const pursuit = pursue(solver, graph, spec, nonNegative, ball.cells, requirements[r], {
+            binding: lp.binding.get(p) ?? [],
+            hide: input.hide,
+            maxVariables: PURSUIT_REACH * limit,
+            stats,
+          });
+          if (pursuit) {
+            proven[r] = 1;
+            hidden.push(...pursuit.hidden);
+            for (const q of openOf(pursuit.cells, -1)) if (pursuit.holds(requirements[q])) proven[q] = 1;
+            continue;
+          }
+          // Not provable: report the attacker's interval within this neighbourhood.
           exposures.push({
             r,
             interval: lp.interval(p, attained[p]),
@@ -1062,8 +1112,85 @@ function decideOneByOne(
   return {
     proven: requirements.flatMap((_, r) => (proven[r] && !exposed.has(r) ? [r] : [])),
     exposures,
+    hidden: hidden.sort((a, b) => a - b),
     lps: stats.lps,
   };
+}
+
+/**
+ * Pursues a requirement that its neighbourhood could not prove along the relations that bind the
+ * attacker's optimum (rows with a dual value): those are what hold the quantity short. Their
+ * suppressed members outside the neighbourhood join it first, in cell order, as many as fit
+ * `maxVariables`: a breadth-first ball is cut off somewhere, and this grows it where it matters,
+ * without hiding anything. Where no such member is left and `hide` allows (protection, not the
+ * audit), the cheapest published member of those relations is hidden and joins as an unknown.
+ * Each step solves the requirement's own LP again, at most PURSUIT_STEPS times. Returns the cells
+ * hidden, the neighbourhood and a test for other requirements at the table that meets this one;
+ * undefined when none was found (and `graph.sup` is then as before).
+ */
+function pursue(
+  solver: Highs,
+  graph: LpGraph,
+  spec: LpSpec,
+  nonNegative: (cell: number, column: number) => boolean,
+  ball: number[],
+  requirement: Requirement,
+  o: { binding: number[]; hide: boolean; maxVariables: number; stats: LpStats },
+): { hidden: number[]; cells: number[]; holds: (r: Requirement) => boolean } | undefined {
+  const A = spec.additive.length;
+  const variablesOf = (c: number) => {
+    let n = 0;
+    for (let col = 0; col < A; col++) if (!Number.isNaN(graph.values[col][c])) n++;
+    return n;
+  };
+  const cells = [...ball];
+  const inside = new Set(cells);
+  let variables = cells.reduce((n, c) => n + variablesOf(c), 0);
+  const hidden: number[] = [];
+  let binding = o.binding;
+  for (let step = 0; step < PURSUIT_STEPS; step++) {
+    const outside: number[] = [];
+    for (const g of binding)
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const c = graph.memberCell[m];
+        if (graph.sup[c] && !inside.has(c)) outside.push(c);
+      }
+    let joined = 0;
+    for (const c of [...new Set(outside)].sort((a, b) => a - b)) {
+      const n = variablesOf(c);
+      if (variables + n > o.maxVariables) break;
+      cells.push(c);
+      inside.add(c);
+      variables += n;
+      joined++;
+    }
+    if (outside.length > 0 && joined === 0) break;
+    if (outside.length === 0) {
+      const pick = o.hide ? cheapestPublishedOf(graph, binding) : -1;
+      if (pick < 0 || variables + variablesOf(pick) > o.maxVariables) break;
+      graph.sup[pick] = 1;
+      hidden.push(pick);
+      cells.push(pick);
+      inside.add(pick);
+      variables += variablesOf(pick);
+    }
+    const lp = new NeighbourhoodLp(solver, graph, spec, nonNegative, cells, [requirement], o.stats);
+    let table: Float64Array | number[] = [];
+    const { proven } = lp.decideEach([0], (x) => {
+      table = x;
+    });
+    if (proven[0]) {
+      const found = table;
+      const result = { hidden, cells, holds: (r: Requirement) => lp.holdsAt(r, found) };
+      // The test reads the LP's map of variables only, which outlives the model.
+      lp.dispose();
+      return result;
+    }
+    binding = lp.binding.get(0) ?? [];
+    lp.dispose();
+  }
+  for (const c of hidden) graph.sup[c] = 0;
+  return undefined;
 }
 
 /**

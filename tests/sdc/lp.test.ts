@@ -16,7 +16,14 @@
 import { describe, expect, it } from "vitest";
 import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase } from "../../data-loaders/db.ts";
-import { describeExposure, findExposures } from "../../data-loaders/sdc/lp.ts";
+import { loadGraph } from "../../data-loaders/sdc/graph.ts";
+import {
+  collectRequirements,
+  describeExposure,
+  findExposures,
+  highs,
+  runLpPhase,
+} from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 import { TWO_BY_TWO_MEMBERS } from "./fixtures.ts";
@@ -85,8 +92,10 @@ describe("findExposures on neighbourhoods", () => {
 
   it("reports a cell as not provable when the largest neighbourhood allowed is too small", async () => {
     const con = await table([1, 2, 3, 4]);
-    // At most 2 variables: around x11 the neighbourhood is {x11, x12}; x21 = 9 fixed gives x11 = 3.
-    const { exposures } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 2 }), {
+    // At most 1 variable, and a pursuit up to 2: around x11 the neighbourhood is {x11}, pinned by
+    // r1 (x12 = 7 fixed) and k1 (x21 = 9 fixed). The pursuit adds x12, the first suppressed member
+    // of those relations; x21 no longer fits, and x11 = 12 − 9 = 3 still.
+    const { exposures } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 1 }), {
       neighbourhoods: { block: 1, first: 1 },
     });
     expect(exposures.map((e) => [e.cell, e.exact, e.interval])).toEqual([
@@ -121,10 +130,65 @@ describe("findExposures on neighbourhoods", () => {
     const proven = await findExposures(con, "t", spec, resolveRules({}), threads);
     expect(proven.exposures).toEqual([]);
     expect(proven.stats.lps).toBeGreaterThan(1);
-    const limited = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 2 }), threads);
+    const limited = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 1 }), threads);
     expect(limited.exposures.map((e) => [e.cell, e.exact, e.interval])).toEqual([
       [1, false, [3, 3]],
       [4, false, [2, 2]],
+    ]);
+  });
+
+  it("pursues a cell along the relations that pin it, beyond its breadth-first neighbourhood", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // At most 2 variables, a pursuit up to 4. Around x11 the ball is {x11, x12}: x21 = 9 fixed
+    // pins x11 = 3 through k1. The pursuit adds x21 (k1's suppressed member outside), where x22 =
+    // 2 fixed pins x21 = 9 through r2; then x22: the whole rectangle, x11 ∈ [1, 10]. Likewise
+    // around x22. Nothing is hidden: the audit's LP pursues too, without `hide`.
+    const { exposures, stats, hidden } = await findExposures(
+      con,
+      "t",
+      spec,
+      resolveRules({ lpMaxVariables: 2 }),
+      { neighbourhoods: { block: 1, first: 1 } },
+    );
+    expect(exposures).toEqual([]);
+    expect(hidden).toEqual([]);
+    expect(stats.requirements).toBe(2);
+  });
+
+  it("hides, in protection, the published member of the relation that pins a cell", async () => {
+    // x21 = 9 published: x11 = 12 − 9 = 3 on the whole connected part {x11, x12, x22}. (Bounds
+    // find that before any LP, so the one-cell phase runs here on its own.) The relation binding
+    // x11 is k1 (x11 + x21 = 12), whose only published members are x21 (cell 3, index 2) and k1's
+    // total (cell 7, index 6); cells are in cost order, so x21 is hidden. With it the rectangle is
+    // whole and x11 ∈ [1, 10]; x22 (bound by r2: x21 + x22 = 11) is then proven in its own ball.
+    const con = await table([1, 2, 4]);
+    const graph = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 3]);
+    const phase = (hide: boolean) =>
+      runLpPhase(solver, {
+        phase: "single",
+        graph,
+        spec,
+        requirements,
+        byCell: [...byCell],
+        seeds: [0, 3],
+        block: 4000,
+        first: 4000,
+        limit: 4000,
+        hide,
+      });
+    const solver = await highs();
+    const hiding = phase(true);
+    expect(hiding.exposures).toEqual([]);
+    expect(hiding.hidden).toEqual([2]);
+    expect(hiding.proven).toEqual([0, 1]);
+    expect(graph.sup[2]).toBe(0); // the caller's pattern is left alone
+    // The audit's LP hides nothing: both cells are exposed, exactly.
+    const auditing = phase(false);
+    expect(auditing.hidden).toEqual([]);
+    expect(auditing.exposures.map((e) => [e.r, e.exact, e.interval])).toEqual([
+      [0, true, [3, 3]],
+      [1, true, [2, 2]],
     ]);
   });
 
