@@ -523,6 +523,13 @@ class NeighbourhoodLp {
   }
 }
 
+/** LP variables of a cell when hidden: one per additive column it has a value in. */
+function variablesOfCell(graph: LpGraph, cell: number, columns: number): number {
+  let n = 0;
+  for (let col = 0; col < columns; col++) if (!Number.isNaN(graph.values[col][cell])) n++;
+  return n;
+}
+
 /**
  * The suppressed cells around `seed`, breadth first through the groups (members in cell order),
  * until they hold `maxVariables` LP variables or the connected part of the table is exhausted.
@@ -533,11 +540,7 @@ function neighbourhood(
   maxVariables: number,
   columns: number,
 ): { cells: number[]; complete: boolean } {
-  const variablesOf = (c: number) => {
-    let n = 0;
-    for (let col = 0; col < columns; col++) if (!Number.isNaN(graph.values[col][c])) n++;
-    return n;
-  };
+  const variablesOf = (c: number) => variablesOfCell(graph, c, columns);
   const cells = [seed];
   const seen = new Set(cells);
   let variables = variablesOf(seed);
@@ -1137,12 +1140,7 @@ function pursue(
   requirement: Requirement,
   o: { binding: number[]; hide: boolean; maxVariables: number; stats: LpStats },
 ): { hidden: number[]; cells: number[]; holds: (r: Requirement) => boolean } | undefined {
-  const A = spec.additive.length;
-  const variablesOf = (c: number) => {
-    let n = 0;
-    for (let col = 0; col < A; col++) if (!Number.isNaN(graph.values[col][c])) n++;
-    return n;
-  };
+  const variablesOf = (c: number) => variablesOfCell(graph, c, spec.additive.length);
   const cells = [...ball];
   const inside = new Set(cells);
   let variables = cells.reduce((n, c) => n + variablesOf(c), 0);
