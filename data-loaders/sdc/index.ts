@@ -163,15 +163,22 @@ async function protectPartition(
   // Cells of small areas and kommuner: a witness table for every requirement, hiding a few
   // published cells where none exists yet (witness-repair.ts). What it proves needs no LP.
   let repaired = 0;
+  /** Suppresses `cells`, runs the group rules on the groups they changed (only those can change
+   * their verdict) and stores the pattern; returns how many cells the group rules added. */
+  const hideForGood = async (cells: number[]): Promise<number> => {
+    for (const c of cells) suppress(graph, c);
+    const followers = suppressSingletons(graph, cells);
+    suppressForRoom(graph, spec, rules, [...cells, ...followers]);
+    await storeSuppression(con, prefix, graph);
+    return followers.length;
+  };
   const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph);
   if (witnessed.requirements > 0) {
-    const followers = suppressSingletons(graph, witnessed.hidden);
-    suppressForRoom(graph, spec, rules, [...witnessed.hidden, ...followers]);
-    await storeSuppression(con, prefix, graph);
-    repaired += witnessed.hidden.length + followers.length;
+    const followers = await hideForGood(witnessed.hidden);
+    repaired += witnessed.hidden.length + followers;
     lap("witnesses");
     options.progress(
-      `disclosure control: ${options.label}: witness tables for ${witnessed.witnessed + witnessed.repaired} of ${witnessed.requirements} intervals of small areas and kommuner, ${witnessed.repaired} of them after hiding ${witnessed.hidden.length} more cells (+${followers.length} by the group rules); ${witnessed.open} left to the ${rules.lpMaxVariables > 0 ? "LP" : "bounds"} (${seconds()})`,
+      `disclosure control: ${options.label}: witness tables for ${witnessed.witnessed + witnessed.repaired} of ${witnessed.requirements} intervals of small areas and kommuner, ${witnessed.repaired} of them after hiding ${witnessed.hidden.length} more cells (+${followers} by the group rules); ${witnessed.open} left to the ${rules.lpMaxVariables > 0 ? "LP" : "bounds"} (${seconds()})`,
     );
   }
   // The singleton rule is necessary, not sufficient: find what is still exposed — on bounds
@@ -197,13 +204,7 @@ async function protectPartition(
     });
     // What the LP hid to prove what it could not otherwise (lp.ts, `pursue`) is hidden for good:
     // its proofs assume it, and hiding more only widens every interval, so they stay proofs.
-    if (hidden.length > 0) {
-      for (const c of hidden) suppress(graph, c);
-      const followers = suppressSingletons(graph, hidden);
-      suppressForRoom(graph, spec, rules, [...hidden, ...followers]);
-      await storeSuppression(con, prefix, graph);
-      repaired += hidden.length + followers.length;
-    }
+    if (hidden.length > 0) repaired += hidden.length + (await hideForGood(hidden));
     options.progress(
       lpOn
         ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()})`
@@ -238,10 +239,7 @@ async function protectPartition(
     if (added.length === 0)
       throw new Error(`disclosure control cannot protect: ${describeExposure(exposures[0])}`);
     repaired += added.length;
-    const followers = suppressSingletons(graph, added);
-    // Only the groups of the cells suppressed since can have changed their verdict.
-    suppressForRoom(graph, spec, rules, [...added, ...followers]);
-    await storeSuppression(con, prefix, graph);
+    await hideForGood(added);
   }
 }
 
