@@ -87,6 +87,9 @@ export interface BuildOptions {
   batchYears?: number;
   /** Overrides of the disclosure rules (data-loaders/sdc/rules.ts), e.g. `{ lpMaxVariables: 0 }`. */
   sdcRules?: Record<string, number>;
+  /** The audit first checks the tables protection's LPs found (default true); false solves every
+   * LP again (`rdi build --audit-resolve`). */
+  auditCertificates?: boolean;
   /**
    * After computing the indicators (one pass for all, as always), compute each indicator area
    * again on its own, as steps named `profile: indicators <area>` whose results are discarded:
@@ -611,7 +614,11 @@ export async function buildPublication(
         () => countRows(db, "indikatorer_pub"),
       );
       const audit = await timer.run("disclosure audit", () =>
-        bound.auditTables(db, { rules: options.sdcRules, partitions }),
+        bound.auditTables(db, {
+          rules: options.sdcRules,
+          partitions,
+          certificates: options.auditCertificates,
+        }),
       );
       const auditFailure = (audit as { ok?: unknown })?.ok === false;
       if (auditFailure) {

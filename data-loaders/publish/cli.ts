@@ -52,6 +52,8 @@ Options:
   --lp-limit <n>       largest neighbourhood (LP variables) on which disclosure control proves a
                        suppressed cell's protection; what it cannot prove within it is
                        suppressed further (default 4000; 0 turns the LP off)
+  --audit-resolve      the audit solves every LP again instead of first checking the tables
+                       that protection's LPs found (slower; the verdict is the same)
 
 Prints each step with its time and row counts, and the suppressed cells per table and rule, on stderr.
 Exit status 0 only when everything was published.`,
@@ -70,6 +72,7 @@ Exit status 0 only when everything was published.`,
         threads: { type: "string" },
         "memory-limit": { type: "string" },
         "lp-limit": { type: "string" },
+        "audit-resolve": { type: "boolean", default: false },
       },
       allowPositionals: false,
     });
@@ -97,6 +100,7 @@ Exit status 0 only when everything was published.`,
       threads,
       memoryLimit: values["memory-limit"],
       sdcRules: lpLimit === undefined ? undefined : { lpMaxVariables: lpLimit },
+      auditCertificates: !values["audit-resolve"],
     });
     return 0;
   },

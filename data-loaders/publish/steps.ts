@@ -53,7 +53,7 @@ export interface BuildSteps {
   ): Promise<unknown>;
   auditTables(
     con: Connection,
-    options?: { rules?: unknown; partitions?: ReadonlySet<string> },
+    options?: { rules?: unknown; partitions?: ReadonlySet<string>; certificates?: boolean },
   ): Promise<unknown>;
   /**
    * What one year's protection of the indicator table depends on beyond that year's cells (the

@@ -18,6 +18,7 @@ import {
   sortOrder,
   tableColumns,
 } from "./cells.ts";
+import { CertificateLog, dropCertificates, loadCertificates, storeCertificates } from "./certificates.ts";
 import { createFamilies, createFamilyTable, familySpec, withFamilyPattern } from "./families.ts";
 import { loadGraph, storeSuppression, suppress } from "./graph.ts";
 import { describeExposure, type Exposure, findExposures } from "./lp.ts";
@@ -134,6 +135,8 @@ async function protectPartition(
     suppressed?: string;
     label: string;
     progress: (m: string) => void;
+    /** Where the LP's tables are stored for the audit (certificates.ts): table and partition. */
+    certify: { table: string; partition: string };
   },
 ): Promise<number> {
   const t0 = performance.now();
@@ -187,6 +190,7 @@ async function protectPartition(
   // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
   // decide is left to the audit's witness tables.
   const lpOn = rules.lpMaxVariables > 0;
+  const certificates = lpOn ? new CertificateLog() : undefined;
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
   // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
@@ -200,6 +204,7 @@ async function protectPartition(
       graph,
       witnesses: lpOn,
       hide: lpOn,
+      certificates,
       onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),
     });
     // What the LP hid to prove what it could not otherwise (lp.ts, `pursue`) is hidden for good:
@@ -212,7 +217,18 @@ async function protectPartition(
     );
     only = new Set(exposures.map((e) => e.cell));
     for (const id of only) everExposed.add(id);
-    if (exposures.length === 0 && !near) return repaired;
+    if (exposures.length === 0 && !near) {
+      // The tables that proved something wait for the audit, which checks them (certificates.ts).
+      if (certificates && certificates.size > 0) {
+        const t = performance.now();
+        const { table, partition } = options.certify;
+        await storeCertificates(con, prefix, table, partition, certificates.data());
+        options.progress(
+          `disclosure control: ${options.label}: ${certificates.size} tables of the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+        );
+      }
+      return repaired;
+    }
     near = !lpOn && exposures.length > 0;
     if (exposures.length === 0) continue;
     if (round > 100)
@@ -241,6 +257,13 @@ async function protectPartition(
     repaired += added.length;
     await hideForGood(added);
   }
+}
+
+/** How the audit proved a table's protection intervals, and what it left open. */
+function proofs(t: AuditTableReport): string {
+  const byLp = t.requirements - t.unchecked - t.witnessed - t.certified;
+  const certified = t.certified > 0 ? `${t.certified} by protection's LP tables checked here, ` : "";
+  return `${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${certified}${byLp} by ${t.lps} LPs), ${undecided(t.unchecked)}`;
 }
 
 /** The audit's words for the intervals it left open: only the LP-off build leaves any. */
@@ -279,10 +302,12 @@ async function protectTable(
     if (families > 0) {
       // The denominators first, once per family; then every member starts from that pattern.
       await createFamilyTable(con, spec, part);
-      report.repaired += await protectPartition(con, "sdc_family", familySpec(spec), rules, {
+      const family = familySpec(spec);
+      report.repaired += await protectPartition(con, "sdc_family", family, rules, {
         where: "true",
         label: `${spec.name} ${part} shared denominators`,
         progress,
+        certify: { table: family.name, partition: String(part) },
       });
       const keys = [...spec.tableKeys.filter((k) => k !== "indikator"), ...spec.cellKeys]
         .map(quote)
@@ -297,12 +322,14 @@ async function protectTable(
         suppressed: "rule IS NOT NULL OR familj_sup",
         label: `${spec.name} ${part}`,
         progress,
+        certify: { table: spec.name, partition: String(part) },
       });
     } else {
       report.repaired += await protectPartition(con, prefix, spec, rules, {
         where,
         label: part === null ? spec.name : `${spec.name} ${part}`,
         progress,
+        certify: { table: spec.name, partition: String(part) },
       });
     }
     const rows = await queryRows<{ rule: string; n: number }>(
@@ -409,6 +436,8 @@ export interface AuditTableReport {
   lps: number;
   /** Intervals proven by witness tables without an LP (witness.ts). */
   witnessed: number;
+  /** Intervals proven by protection's LP tables, checked by the audit (certificates.ts). */
+  certified: number;
   /** Intervals left unproven because the LP is off, protected by the group rules only. */
   unchecked: number;
   seconds: number;
@@ -477,6 +506,9 @@ export async function auditTables(
     onProgress?: (message: string) => void;
     /** Only these partitions of partitioned tables (see SdcOptions.partitions). */
     partitions?: ReadonlySet<string>;
+    /** Check the tables protection's LPs found (certificates.ts) before solving LPs of its own
+     * (default true); false solves every LP again. */
+    certificates?: boolean;
   } = {},
 ): Promise<AuditReport> {
   const rules = resolveRules(options.rules);
@@ -522,9 +554,11 @@ export async function auditTables(
       requirements: 0,
       lps: 0,
       witnessed: 0,
+      certified: 0,
       unchecked: 0,
       seconds: 0,
     };
+    const useCertificates = options.certificates ?? true;
     for (const part of await selectedPartitions(con, spec, options.partitions)) {
       await createCells(con, prefix, spec, rules, {
         where: partitionFilter(spec, part),
@@ -535,6 +569,7 @@ export async function auditTables(
       await createGroups(con, prefix, spec);
       const { exposures: found, stats } = await findExposures(con, prefix, spec, rules, {
         onProgress: (m) => progress(`audit: ${m}`),
+        certified: useCertificates ? await loadCertificates(con, prefix, spec.name, String(part)) : undefined,
       });
       for (const e of found) exposures.push(e);
       const [{ n, s }] = await queryRows<{ n: number; s: number }>(
@@ -546,6 +581,7 @@ export async function auditTables(
       report.requirements += stats.requirements;
       report.lps += stats.lps;
       report.witnessed += stats.witnessed;
+      report.certified += stats.certified;
       report.unchecked += stats.unchecked;
     }
     await dropWorkTables(con, prefix);
@@ -569,11 +605,15 @@ export async function auditTables(
         await createGroups(con, "sdc_audit_family", family);
         const { exposures: found, stats } = await findExposures(con, "sdc_audit_family", family, rules, {
           onProgress: (m) => progress(`audit: ${m}`),
+          certified: useCertificates
+            ? await loadCertificates(con, "sdc_audit_family", family.name, String(part))
+            : undefined,
         });
         for (const e of found) exposures.push(e);
         report.requirements += stats.requirements;
         report.lps += stats.lps;
         report.witnessed += stats.witnessed;
+        report.certified += stats.certified;
         report.unchecked += stats.unchecked;
       }
       await dropWorkTables(con, "sdc_audit_family");
@@ -583,9 +623,10 @@ export async function auditTables(
     report.seconds = (performance.now() - t0) / 1000;
     tables.push(report);
     progress(
-      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${report.requirements - report.unchecked} protection intervals proven (${report.witnessed} by witness tables, ${report.requirements - report.unchecked - report.witnessed} by ${report.lps} LPs), ${undecided(report.unchecked)} (${report.seconds.toFixed(1)} s)`,
+      `audit: ${spec.name}: ${report.suppressed} suppressed cells, ${proofs(report)} (${report.seconds.toFixed(1)} s)`,
     );
   }
+  await dropCertificates(con);
   for (const e of exposures) problems.push(describeExposure(e));
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join("\n  ");
@@ -597,10 +638,7 @@ export async function auditTables(
     format: () =>
       [
         "Disclosure audit: passed",
-        ...tables.map(
-          (t) =>
-            `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${t.requirements - t.unchecked - t.witnessed} by ${t.lps} LPs), ${undecided(t.unchecked)}`,
-        ),
+        ...tables.map((t) => `  ${t.table}: ${t.cells} cells, ${t.suppressed} suppressed, ${proofs(t)}`),
       ].join("\n"),
   };
 }

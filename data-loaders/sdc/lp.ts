@@ -16,6 +16,7 @@ import type { Connection } from "../db.ts";
 import { queryRows } from "../db.ts";
 import { type Bounds, ballAround, failsOnBounds, mayFail, propagateBounds } from "./bounds.ts";
 import { quote } from "./cells.ts";
+import { type CertificateData, CertificateLog, proveByCertificates } from "./certificates.ts";
 import { isPrimary, KINDS, loadBlocks, loadGraph, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
@@ -72,6 +73,8 @@ export interface LpStats {
   witnessed: number;
   /** Requirements found failing on bounds propagated over the relations (bounds.ts), no LP. */
   bounded: number;
+  /** Requirements proven by protection's tables, checked here (certificates.ts). */
+  certified: number;
 }
 
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
@@ -188,7 +191,7 @@ export type LpGraph = Pick<SdcGraph, (typeof LP_GRAPH_PARTS)[number]>;
 export type LpSpec = Pick<TableSpec, "name" | "additive" | "quantities">;
 
 /** The quantity's value meets the requirement's bound (up to the LP's tolerance). */
-function reaches(r: Requirement, value: number): boolean {
+export function reaches(r: Requirement, value: number): boolean {
   const tolerance = 1e-7 * Math.max(1, Math.abs(r.bound));
   return r.sense === "max" ? value >= r.bound - tolerance : value <= r.bound + tolerance;
 }
@@ -249,7 +252,7 @@ class NeighbourhoodLp {
 
   constructor(
     private readonly solver: Highs,
-    graph: LpGraph,
+    private readonly graph: LpGraph,
     private readonly spec: LpSpec,
     private readonly nonNegative: (cell: number, column: number) => boolean,
     ball: number[],
@@ -409,7 +412,7 @@ class NeighbourhoodLp {
    * requirement it meets is proven, since the attacker cannot rule that table out. What stays open
    * is retried for a few rounds, then left open for a neighbourhood of its own.
    */
-  prove(positions: number[]): boolean[] {
+  prove(positions: number[], log?: CertificateLog): boolean[] {
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     let open = positions;
     for (let round = 0; open.length > 0 && round < BATCH_ROUNDS; round++) {
@@ -419,9 +422,15 @@ class NeighbourhoodLp {
       for (const p of open) proven[p] = true;
       for (const p of still) proven[p] = false;
       if (still.length === open.length) break;
+      this.record(slack, log);
       open = still;
     }
     return proven;
+  }
+
+  /** Keeps the feasible table x, which proved something, for the audit (certificates.ts). */
+  record(x: Float64Array | number[], log: CertificateLog | undefined): void {
+    log?.add(this.graph, this.spec.additive.length, this.local, x);
   }
 
   /**
@@ -432,11 +441,13 @@ class NeighbourhoodLp {
    * were proven before, and rows of theirs would only make every LP larger. `attained` holds, for
    * each requirement that got an LP of its own, its quantity in that LP's table: where the
    * requirement is not met, the least shortfall is reached exactly at the quantity's extreme (the
-   * maximum for "max"), one side of the attacker's interval.
+   * maximum for "max"), one side of the attacker's interval. `witness` says whether it proved
+   * anything with the table; a table that proved something goes to `log`.
    */
   decideEach(
     positions: number[],
-    witness: (x: Float64Array | number[]) => void,
+    witness: (x: Float64Array | number[]) => boolean,
+    log?: CertificateLog,
   ): { proven: boolean[]; attained: number[] } {
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     const attained = new Array<number>(this.requirements.length).fill(Number.NaN);
@@ -445,9 +456,14 @@ class NeighbourhoodLp {
       const solution = this.solveFor([p]);
       const x = solution.colValue;
       attained[p] = this.quantityAt(p, x);
-      for (const q of positions) if (!proven[q] && this.met(q, x)) proven[q] = true;
+      let proves = false;
+      for (const q of positions)
+        if (!proven[q] && this.met(q, x)) {
+          proven[q] = true;
+          proves = true;
+        }
       if (!proven[p]) this.binding.set(p, this.bindingGroups(solution.rowDual));
-      witness(x);
+      if (witness(x) || proves) this.record(x, log);
     }
     return { proven, attained };
   }
@@ -660,6 +676,10 @@ export async function findExposures(
     /** Protection: the one-cell phase may hide published cells to prove what it could not
      * (`pursue`), returned as `hidden`. The audit hides nothing. */
     hide?: boolean;
+    /** Protection: keep every table that proves something here, for the audit (certificates.ts). */
+    certificates?: CertificateLog;
+    /** The audit: protection's tables, each checked against this graph before it proves anything. */
+    certified?: CertificateData;
   } = {},
 ): Promise<{
   exposures: Exposure[];
@@ -669,7 +689,7 @@ export async function findExposures(
   /** Published cells (indices, sorted) to suppress: every proof made assumes them suppressed. */
   hidden: number[];
 }> {
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats, hidden: [] };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
@@ -785,12 +805,23 @@ export async function findExposures(
     const own = byCell.get(c);
     if (own) for (const k of ks) proven[own[k]] = 1;
   }
-  // 0. Witness tables built by moving whole small areas (witness.ts): no LP needed. Skipped when
+  // 0. Protection's tables, checked here (certificates.ts), then witness tables built by moving
+  // whole small areas (witness.ts): no LP needed for either. Witnesses are skipped when
   // there is nothing to prove, as in a repair round whose exposed cells all lie outside units.
+  if (options.certified && requirements.length > 0)
+    stats.certified = proveByCertificates(
+      graph,
+      spec,
+      nonNegative,
+      options.certified,
+      requirements,
+      byCell,
+      proven,
+    ).proven;
   if (units && witnesses && requirements.length > 0)
     stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
   if (lpOff || requirements.every((_, r) => proven[r])) {
-    stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.bounded : 0;
+    stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;
     return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements, hidden: [] };
   }
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
@@ -807,7 +838,18 @@ export async function findExposures(
     );
   };
   const solve = (cells: number[]) =>
-    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats);
+    proveTogether(
+      solver,
+      graph,
+      spec,
+      nonNegative,
+      cells,
+      requirements,
+      byCell,
+      proven,
+      stats,
+      options.certificates,
+    );
 
   // 1. The table's own blocks (spec.lpBlocks: e.g. the DeSO and RegSO of one kommun), pass by
   // pass: each block's suppressed cells form one LP that proves most of its requirements at once.
@@ -852,6 +894,7 @@ export async function findExposures(
       first: Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables),
       limit: rules.lpMaxVariables,
       hide: options.hide ?? false,
+      certify: options.certificates !== undefined,
     };
     const workers = options.workers ?? LP_WORKERS;
     const parts =
@@ -886,6 +929,7 @@ export async function findExposures(
       stats.lps += result.lps;
       for (const i of result.proven) proven[open[i]] = 1;
       for (const c of result.hidden) hidden.add(c);
+      if (result.certificates) options.certificates?.append(result.certificates);
     }
     for (const result of results)
       for (const e of result.exposures) {
@@ -947,6 +991,8 @@ export interface LpPhaseInput {
   limit: number;
   /** Protection: a pursuit may hide published cells (LpPhaseResult.hidden); the audit's may not. */
   hide: boolean;
+  /** Keep the tables that prove something (LpPhaseResult.certificates). */
+  certify: boolean;
 }
 
 export interface LpPhaseResult {
@@ -958,6 +1004,8 @@ export interface LpPhaseResult {
   /** Published cells (indices) that pursuits hid: the proofs in `proven` assume them suppressed. */
   hidden: number[];
   lps: number;
+  /** With `certify`: the tables that proved something (certificates.ts). */
+  certificates?: CertificateData;
 }
 
 /** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; marks what
@@ -972,6 +1020,7 @@ function proveTogether(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   stats: LpStats,
+  log?: CertificateLog,
 ): void {
   const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
   const lp = new NeighbourhoodLp(
@@ -983,7 +1032,10 @@ function proveTogether(
     open.map((r) => requirements[r]),
     stats,
   );
-  const result = lp.prove(open.map((_, p) => p));
+  const result = lp.prove(
+    open.map((_, p) => p),
+    log,
+  );
   open.forEach((r, p) => {
     if (result[p]) proven[r] = 1;
   });
@@ -1010,19 +1062,21 @@ function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: numbe
   const { graph, spec, requirements } = input;
   const byCell = new Map(input.byCell);
   const nonNegative = nonNegativeOf(graph, spec);
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
   const proven = new Uint8Array(requirements.length);
+  const log = input.certify ? new CertificateLog() : undefined;
   input.seeds.forEach((seed, done) => {
     progress?.(done);
     if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
     const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
-    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats);
+    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats, log);
   });
   return {
     proven: requirements.flatMap((_, r) => (proven[r] ? [r] : [])),
     exposures: [],
     hidden: [],
     lps: stats.lps,
+    certificates: log?.data(),
   };
 }
 
@@ -1047,10 +1101,11 @@ function decideOneByOne(
   const byCell = new Map(input.byCell);
   const A = spec.additive.length;
   const nonNegative = nonNegativeOf(graph, spec);
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0 };
+  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
   const proven = new Uint8Array(requirements.length);
   const exposures: LpPhaseResult["exposures"] = [];
   const hidden: number[] = [];
+  const log = input.certify ? new CertificateLog() : undefined;
   /** The open requirements of the cells, but not those of `except`. */
   const openOf = (cells: number[], except: number) =>
     cells.flatMap((c) => (c === except ? [] : (byCell.get(c) ?? []).filter((r) => !proven[r])));
@@ -1074,8 +1129,15 @@ function decideOneByOne(
       const { proven: decided, attained } = lp.decideEach(
         mine.map((_, p) => p),
         (x) => {
-          for (const r of others) if (!proven[r] && lp.holdsAt(requirements[r], x)) proven[r] = 1;
+          let proves = false;
+          for (const r of others)
+            if (!proven[r] && lp.holdsAt(requirements[r], x)) {
+              proven[r] = 1;
+              proves = true;
+            }
+          return proves;
         },
+        log,
       );
       mine.forEach((r, p) => {
         if (decided[p]) proven[r] = 1;
@@ -1089,6 +1151,7 @@ function decideOneByOne(
             hide: input.hide,
             maxVariables: PURSUIT_REACH * limit,
             stats,
+            log,
           });
           if (pursuit) {
             proven[r] = 1;
@@ -1117,6 +1180,7 @@ function decideOneByOne(
     exposures,
     hidden: hidden.sort((a, b) => a - b),
     lps: stats.lps,
+    certificates: log?.data(),
   };
 }
 
@@ -1138,7 +1202,7 @@ function pursue(
   nonNegative: (cell: number, column: number) => boolean,
   ball: number[],
   requirement: Requirement,
-  o: { binding: number[]; hide: boolean; maxVariables: number; stats: LpStats },
+  o: { binding: number[]; hide: boolean; maxVariables: number; stats: LpStats; log?: CertificateLog },
 ): { hidden: number[]; cells: number[]; holds: (r: Requirement) => boolean } | undefined {
   const variablesOf = (c: number) => variablesOfCell(graph, c, spec.additive.length);
   const cells = [...ball];
@@ -1174,9 +1238,14 @@ function pursue(
     }
     const lp = new NeighbourhoodLp(solver, graph, spec, nonNegative, cells, [requirement], o.stats);
     let table: Float64Array | number[] = [];
-    const { proven } = lp.decideEach([0], (x) => {
-      table = x;
-    });
+    const { proven } = lp.decideEach(
+      [0],
+      (x) => {
+        table = x;
+        return false;
+      },
+      o.log,
+    );
     if (proven[0]) {
       const found = table;
       const result = { hidden, cells, holds: (r: Requirement) => lp.holdsAt(r, found) };

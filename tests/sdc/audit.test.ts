@@ -87,6 +87,47 @@ describe("auditTables", () => {
     await expect(auditTables(con)).rejects.toThrow(/columns are .*antal.*expected exactly/);
   });
 
+  it("checks the tables protection's LP found instead of solving its own LP, with the same verdict", async () => {
+    // Riket 53 = län 01 (3) + 03 (20) + 04 (30). Län cells belong to no witness unit, so only the
+    // LP proves them. 01 fails the count rule; its cheapest partner 03 goes too, and the attacker
+    // knows x01 + x03 = 23: x01 ∈ [0, 23] reaches 5. Protection's LP found a table showing it
+    // (x01 ≥ 5, x03 = 23 − x01); the audit checks that table and needs no LP.
+    const con = await database();
+    await createIndikatorerRaw(con, [
+      count("lan", "01", 3),
+      count("lan", "03", 20),
+      count("lan", "04", 30),
+      count("riket", "00", 53),
+    ]);
+    await protectTables(con);
+    const checked = await auditTables(con);
+    expect(checked.tables[0]).toMatchObject({ requirements: 1, certified: 1, lps: 0, witnessed: 0 });
+    expect(checked.format()).toContain("1 by protection's LP tables checked here, 0 by 0 LPs");
+    // The audit reads the tables once: a second audit, like one asked to solve again, uses its own LP.
+    const again = await auditTables(con);
+    expect(again.tables[0]).toMatchObject({ requirements: 1, certified: 0, lps: 1 });
+    await protectTables(con);
+    const resolved = await auditTables(con, { certificates: false });
+    expect(resolved.tables[0]).toMatchObject({ requirements: 1, certified: 0, lps: 1 });
+  });
+
+  it("proves nothing with a table of protection's that does not fit, and solves its own LP instead", async () => {
+    // As above, but the kept table is spoilt before the audit reads it: each of its values one
+    // person more, so 01 + 03 + 04 would exceed riket's 53. The check rejects it; the audit's own
+    // LP proves x01 ∈ [0, 23].
+    const con = await database();
+    await createIndikatorerRaw(con, [
+      count("lan", "01", 3),
+      count("lan", "03", 20),
+      count("lan", "04", 30),
+      count("riket", "00", 53),
+    ]);
+    await protectTables(con);
+    await exec(con, "UPDATE sdc_certificates SET value = value + 1");
+    const report = await auditTables(con);
+    expect(report.tables[0]).toMatchObject({ requirements: 1, certified: 0, lps: 1 });
+  });
+
   it("passes what protectTables publishes", async () => {
     const con = await database();
     await createIndikatorerRaw(con, [...kommun0560(3, 10, 12)]);

@@ -2,6 +2,7 @@
 import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
 import { createReferenceTables } from "../../data-loaders/reference/geography.ts";
+import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 
 export interface IndicatorCell {
   indikator?: string;
@@ -140,3 +141,58 @@ export const TWO_BY_TWO_MEMBERS = `CREATE TABLE t_members AS SELECT * FROM (VALU
   (4, 8, true), (4, 2, false), (4, 4, false),
   (5, 9, true), (5, 5, false), (5, 6, false),
   (6, 9, true), (6, 7, false), (6, 8, false)) v(grp, id, is_parent);`;
+
+/** The 2 × 2 table of counts with published margins (lp.test.ts, certificates.test.ts). */
+export const TWO_BY_TWO_SPEC: TableSpec = {
+  name: "test",
+  raw: "test_raw",
+  pub: "test_pub",
+  columns: ["ar", "r", "k", "antal", "status"],
+  requiredRaw: ["ar", "r", "k", "antal"],
+  sort: ["ar", "r", "k"],
+  tableKeys: ["ar"],
+  cellKeys: ["r", "k"],
+  hide: ["antal"],
+  additive: ["antal"],
+  // findExposures reads the groups from the working tables; the relation only says there are some.
+  relations: [{ name: "margin", kind: "eq", child: "true", parent: {} }],
+  kind: "'count'",
+  cost: "antal",
+  weak: "false",
+  primary: () => "NULL",
+  quantities: { count: "antal" },
+};
+
+/**
+ * The working tables `t_cells`, `t_groups`, `t_members` of the 2 × 2 table with the given cells
+ * suppressed: cells 1–4 inner (x11 = 3, x12 = 7, x21 = 9, x22 = 2; 3 and 2 fail the count rule),
+ * 5–6 row totals, 7–8 column totals, 9 the grand total. Cell i has the packed key code 1000 + i.
+ */
+export async function twoByTwo(suppressed: number[]): Promise<Connection> {
+  const con = await openDatabase({ threads: 1 });
+  const cells: [number, string, string, number, string | null][] = [
+    [1, "r1", "k1", 3, "antal"],
+    [2, "r1", "k2", 7, null],
+    [3, "r2", "k1", 9, null],
+    [4, "r2", "k2", 2, "antal"],
+    [5, "r1", "totalt", 10, null],
+    [6, "r2", "totalt", 11, null],
+    [7, "totalt", "k1", 12, null],
+    [8, "totalt", "k2", 9, null],
+    [9, "totalt", "totalt", 21, null],
+  ];
+  const rows = cells.map(([id, r, k, antal, rule]) => {
+    const sup = suppressed.includes(id);
+    const ruleText = rule ? `'${rule}'` : sup ? "'sekundar'" : "NULL";
+    return `(${id}, 1, ${1000 + id}, 2022, '${r}', '${k}', ${antal}, 'count', ${ruleText}, ${sup})`;
+  });
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${rows.join(", ")})
+       v(id, tk, code, ar, r, k, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true), (2, true, true), (3, true, true),
+       (4, true, true), (5, true, true), (6, true, true)) v(grp, valid_antal, eq_antal);
+     ${TWO_BY_TWO_MEMBERS}`,
+  );
+  return con;
+}

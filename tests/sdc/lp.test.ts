@@ -14,7 +14,6 @@
  * With the other three fixed at their true values, x11 = 3 exactly.
  */
 import { describe, expect, it } from "vitest";
-import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase } from "../../data-loaders/db.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import {
@@ -26,57 +25,10 @@ import {
 } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
-import { TWO_BY_TWO_MEMBERS } from "./fixtures.ts";
+import { TWO_BY_TWO_SPEC, twoByTwo } from "./fixtures.ts";
 
-const spec: TableSpec = {
-  name: "test",
-  raw: "test_raw",
-  pub: "test_pub",
-  columns: ["ar", "r", "k", "antal", "status"],
-  requiredRaw: ["ar", "r", "k", "antal"],
-  sort: ["ar", "r", "k"],
-  tableKeys: ["ar"],
-  cellKeys: ["r", "k"],
-  hide: ["antal"],
-  additive: ["antal"],
-  // findExposures reads the groups from the working tables; the relation only says there are some.
-  relations: [{ name: "margin", kind: "eq", child: "true", parent: {} }],
-  kind: "'count'",
-  cost: "antal",
-  weak: "false",
-  primary: () => "NULL",
-  quantities: { count: "antal" },
-};
-
-/** Cells 1–4 inner (x11, x12, x21, x22), 5–6 row totals, 7–8 column totals, 9 the grand total. */
-async function table(suppressed: number[]): Promise<Connection> {
-  const con = await openDatabase({ threads: 1 });
-  const cells: [number, string, string, number, string | null][] = [
-    [1, "r1", "k1", 3, "antal"],
-    [2, "r1", "k2", 7, null],
-    [3, "r2", "k1", 9, null],
-    [4, "r2", "k2", 2, "antal"],
-    [5, "r1", "totalt", 10, null],
-    [6, "r2", "totalt", 11, null],
-    [7, "totalt", "k1", 12, null],
-    [8, "totalt", "k2", 9, null],
-    [9, "totalt", "totalt", 21, null],
-  ];
-  const rows = cells.map(([id, r, k, antal, rule]) => {
-    const sup = suppressed.includes(id);
-    const ruleText = rule ? `'${rule}'` : sup ? "'sekundar'" : "NULL";
-    return `(${id}, 1, 2022, '${r}', '${k}', ${antal}, 'count', ${ruleText}, ${sup})`;
-  });
-  await exec(
-    con,
-    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${rows.join(", ")})
-       v(id, tk, ar, r, k, antal, kind, rule, sup);
-     CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true), (2, true, true), (3, true, true),
-       (4, true, true), (5, true, true), (6, true, true)) v(grp, valid_antal, eq_antal);
-     ${TWO_BY_TWO_MEMBERS}`,
-  );
-  return con;
-}
+const spec = TWO_BY_TWO_SPEC;
+const table = twoByTwo;
 
 describe("findExposures on neighbourhoods", () => {
   it("proves the rectangle on the whole component when the first neighbourhood is too small", async () => {
@@ -176,6 +128,7 @@ describe("findExposures on neighbourhoods", () => {
         first: 4000,
         limit: 4000,
         hide,
+        certify: false,
       });
     const solver = await highs();
     const hiding = phase(true);
@@ -230,7 +183,7 @@ describe("findExposures on neighbourhoods", () => {
       [4, [2, 2], 0],
     ]);
     expect(describeExposure(exposures[0])).toContain("bounds propagated over the relations");
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 0, witnessed: 0, bounded: 2 });
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 0, witnessed: 0, bounded: 2, certified: 0 });
   });
 
   it("leaves undecided with the LP off what the bounds cannot settle, and says so", async () => {
@@ -239,7 +192,7 @@ describe("findExposures on neighbourhoods", () => {
     const con = await table([1, 2, 3, 4]);
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0 });
+    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0, certified: 0 });
   });
 });
 

@@ -140,7 +140,7 @@ async function proveMoney(
 async function expectWitnessed(con: Connection, tableSpec: TableSpec, n: number) {
   const { exposures, stats } = await findExposures(con, "t", tableSpec, resolveRules({ lpMaxVariables: 0 }));
   expect(exposures).toEqual([]);
-  expect(stats).toEqual({ requirements: n, witnessed: n, lps: 0, unchecked: 0, bounded: 0 });
+  expect(stats).toEqual({ requirements: n, witnessed: n, lps: 0, unchecked: 0, bounded: 0, certified: 0 });
 }
 
 describe("proveByWitnesses", () => {
@@ -314,7 +314,14 @@ describe("proveByWitnesses", () => {
   it("proves by witness tables with the LP off too, and finds the rest exposed on bounds", async () => {
     const dark = await kommun({ published: ["K"] });
     const all = await findExposures(dark.con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
-    expect(all.stats).toEqual({ requirements: 12, lps: 0, witnessed: 12, unchecked: 0, bounded: 0 });
+    expect(all.stats).toEqual({
+      requirements: 12,
+      lps: 0,
+      witnessed: 12,
+      unchecked: 0,
+      bounded: 0,
+      certified: 0,
+    });
     // With R2 published, R1 = K − R2 = (7, 4, 3) exactly, and D1, D2 by kön are at most R1's:
     // the six exposures the LP finds (above), found here without it.
     const lit = await kommun({ published: ["K", "R2", "D3"] });
@@ -327,7 +334,14 @@ describe("proveByWitnesses", () => {
       [lit.id("R1", 1), 4, 4],
       [lit.id("R1", 2), 3, 3],
     ]);
-    expect(some.stats).toEqual({ requirements: 8, lps: 0, witnessed: 2, unchecked: 0, bounded: 6 });
+    expect(some.stats).toEqual({
+      requirements: 8,
+      lps: 0,
+      witnessed: 2,
+      unchecked: 0,
+      bounded: 6,
+      certified: 0,
+    });
   });
 
   it("swaps persons between kön within DeSOs whose totals are published, RegSOs moving along", async () => {
@@ -371,7 +385,7 @@ describe("proveByWitnesses", () => {
     );
     const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0 });
+    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0, certified: 0 });
   });
   // Kommuner by kön × födelseregion-like classes: tot = sv + ut, ut = v1 + v2 (as totalt =
   // sverige + utrikes and utrikes = Σ vistelsetid). Kön totals and v2 are published, as is L.
