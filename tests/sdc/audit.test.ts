@@ -17,6 +17,18 @@ function kommun0560(d1: number, d2: number, d3: number) {
   ];
 }
 
+/** Riket 53 = län 01 (3) + 03 (20) + 04 (30): cells of no witness unit, proven by the LP only. */
+async function threeLan(): Promise<Connection> {
+  const con = await database();
+  await createIndikatorerRaw(con, [
+    count("lan", "01", 3),
+    count("lan", "03", 20),
+    count("lan", "04", 30),
+    count("riket", "00", 53),
+  ]);
+  return con;
+}
+
 const PUBLISHED =
   "indikator, ar, niva, region, kon, alder, fodelseregion, vistelsetid, grund, utbildningsniva, bakgrund, omradestyp";
 
@@ -92,13 +104,7 @@ describe("auditTables", () => {
     // LP proves them. 01 fails the count rule; its cheapest partner 03 goes too, and the attacker
     // knows x01 + x03 = 23: x01 ∈ [0, 23] reaches 5. Protection's LP found a table showing it
     // (x01 ≥ 5, x03 = 23 − x01); the audit checks that table and needs no LP.
-    const con = await database();
-    await createIndikatorerRaw(con, [
-      count("lan", "01", 3),
-      count("lan", "03", 20),
-      count("lan", "04", 30),
-      count("riket", "00", 53),
-    ]);
+    const con = await threeLan();
     await protectTables(con);
     const checked = await auditTables(con);
     expect(checked.tables[0]).toMatchObject({ requirements: 1, certified: 1, lps: 0, witnessed: 0 });
@@ -115,13 +121,7 @@ describe("auditTables", () => {
     // As above, but the kept table is spoilt before the audit reads it: each of its values one
     // person more, so 01 + 03 + 04 would exceed riket's 53. The check rejects it; the audit's own
     // LP proves x01 ∈ [0, 23].
-    const con = await database();
-    await createIndikatorerRaw(con, [
-      count("lan", "01", 3),
-      count("lan", "03", 20),
-      count("lan", "04", 30),
-      count("riket", "00", 53),
-    ]);
+    const con = await threeLan();
     await protectTables(con);
     await exec(con, "UPDATE sdc_certificates SET value = value + 1");
     const report = await auditTables(con);
