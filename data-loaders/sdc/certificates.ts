@@ -16,7 +16,8 @@
  * relation that breaks) simply proves nothing.
  */
 import type { Connection } from "../db.ts";
-import { exec, queryRows, queryTyped, sqlString } from "../db.ts";
+import { exec, queryTyped, sqlString } from "../db.ts";
+import { tableColumns } from "./cells.ts";
 import { KINDS, type SdcGraph } from "./graph.ts";
 import { type LpGraph, type LpSpec, type Requirement, reaches } from "./lp.ts";
 
@@ -131,11 +132,7 @@ export async function loadCertificates(
   table: string,
   partition: string,
 ): Promise<CertificateData | undefined> {
-  const [{ n }] = await queryRows<{ n: number }>(
-    con,
-    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = '${TABLE}'`,
-  );
-  if (n === 0) return undefined;
+  if ((await tableColumns(con, TABLE)).length === 0) return undefined;
   const [cert, cell, column, value] = await queryTyped(
     con,
     `SELECT s.cert, (c.id - 1)::INTEGER, s.col, s.value

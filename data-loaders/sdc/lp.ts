@@ -77,6 +77,11 @@ export interface LpStats {
   certified: number;
 }
 
+/** Counters of a run that has proven nothing yet. */
+function emptyStats(): LpStats {
+  return { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
+}
+
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
 export function requirementsFor(
   spec: TableSpec,
@@ -689,7 +694,7 @@ export async function findExposures(
   /** Published cells (indices, sorted) to suppress: every proof made assumes them suppressed. */
   hidden: number[];
 }> {
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
+  const stats = emptyStats();
   const A = spec.additive;
   if (A.length === 0) return { exposures: [], stats, hidden: [] };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
@@ -1062,7 +1067,7 @@ function proveInBulk(solver: Highs, input: LpPhaseInput, progress?: (done: numbe
   const { graph, spec, requirements } = input;
   const byCell = new Map(input.byCell);
   const nonNegative = nonNegativeOf(graph, spec);
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
+  const stats = emptyStats();
   const proven = new Uint8Array(requirements.length);
   const log = input.certify ? new CertificateLog() : undefined;
   input.seeds.forEach((seed, done) => {
@@ -1101,7 +1106,7 @@ function decideOneByOne(
   const byCell = new Map(input.byCell);
   const A = spec.additive.length;
   const nonNegative = nonNegativeOf(graph, spec);
-  const stats: LpStats = { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
+  const stats = emptyStats();
   const proven = new Uint8Array(requirements.length);
   const exposures: LpPhaseResult["exposures"] = [];
   const hidden: number[] = [];
