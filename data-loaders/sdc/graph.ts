@@ -43,6 +43,8 @@ export interface SdcGraph {
   blocks: Int32Array[];
   /** Units for witness tables (witness.ts), read when first needed. */
   units?: WitnessUnits;
+  /** The LP's unit of work of each cell (loadWork), read when first needed. */
+  work?: Int32Array;
   /** Per additive column of the spec: the cell's value, NaN for NULL. */
   values: Float64Array[];
   groups: number;
@@ -148,6 +150,20 @@ export async function loadBlocks(
     )) as [Int32Array];
     graph.blocks.push(block);
   }
+}
+
+/**
+ * The LP's units of work (`spec.lpWork`): per cell, 1, 2, … by (table, key); cells of different
+ * tables are never in one unit.
+ */
+export async function loadWork(con: Connection, prefix: string, spec: TableSpec): Promise<Int32Array> {
+  const [work] = (await queryTyped(
+    con,
+    `SELECT dense_rank() OVER (ORDER BY tk, w)::INTEGER
+     FROM (SELECT id, tk, (${spec.lpWork ?? "NULL"}) AS w FROM ${prefix}_cells) ORDER BY id`,
+    ["i32"],
+  )) as [Int32Array];
+  return work;
 }
 
 /** Suppresses a cell in memory (secondary, unless it already has a rule). */

@@ -102,6 +102,13 @@ export interface TableSpec {
    */
   lpBlocks?: string[];
   /**
+   * Units of work for the attacker's LP after the blocks: SQL over the cell giving a key (NULL is
+   * a key too); the suppressed cells of one table with one key form a unit. Each unit's
+   * neighbourhoods are decided on their own, so units run on any number of threads in any order
+   * and give the same result. Without it, each table is one unit.
+   */
+  lpWork?: string;
+  /**
    * Units for witness tables without an LP (witness.ts): SQL over a cell giving the unit it
    * belongs to (all breakdown cells of one small area; NULL: none), the unit's parent unit (NULL:
    * none; only units with a parent move), the pool of units that may exchange persons, and the
@@ -291,6 +298,8 @@ export function indikatorerSpec(): TableSpec {
       "CASE WHEN niva = 'kommun' THEN left(region, 2) END",
       "CASE WHEN niva IN ('lan', 'riket') THEN 'riket' END",
     ],
+    // A län with its kommuner and small areas: neighbourhoods rarely cross a län border.
+    lpWork: "left(region, 2)",
     // A DeSO moves with all its breakdowns, within its kommun, its RegSO along; DeSOs, and
     // kommuner within their län, swap and exchange persons between hidden breakdown cells (a
     // kommun's områdestyper among them).

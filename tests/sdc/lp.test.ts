@@ -21,7 +21,8 @@ import {
   describeExposure,
   findExposures,
   highs,
-  runLpPhase,
+  type LpPhaseInput,
+  lpUnitDecider,
 } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
@@ -29,6 +30,29 @@ import { TWO_BY_TWO_SPEC, twoByTwo } from "./fixtures.ts";
 
 const spec = TWO_BY_TWO_SPEC;
 const table = twoByTwo;
+
+/** The one-cell phase's input over the 2 × 2 table, with the given units of work. */
+function singlePhase(
+  graph: Awaited<ReturnType<typeof loadGraph>>,
+  requirements: LpPhaseInput["requirements"],
+  byCell: Map<number, number[]>,
+  units: number[][],
+  hide: boolean,
+): LpPhaseInput {
+  return {
+    phase: "single",
+    graph,
+    spec,
+    requirements,
+    byCell: [...byCell],
+    units,
+    block: 4000,
+    first: 4000,
+    limit: 4000,
+    hide,
+    certify: false,
+  };
+}
 
 describe("findExposures on neighbourhoods", () => {
   it("proves the rectangle on the whole component when the first neighbourhood is too small", async () => {
@@ -76,13 +100,15 @@ describe("findExposures on neighbourhoods", () => {
   });
 
   it("decides cells on worker threads as on the calling thread", async () => {
-    // The two tests above, with each of the two cells on a thread of its own.
+    // The two tests above, with the rows as units of work (spec.lpWork): x11 and x22 each on a
+    // thread of its own.
     const threads = { workers: 2, parallelFrom: 1, neighbourhoods: { block: 1, first: 1 } };
+    const byRow: TableSpec = { ...spec, lpWork: "r" };
     const con = await table([1, 2, 3, 4]);
-    const proven = await findExposures(con, "t", spec, resolveRules({}), threads);
+    const proven = await findExposures(con, "t", byRow, resolveRules({}), threads);
     expect(proven.exposures).toEqual([]);
     expect(proven.stats.lps).toBeGreaterThan(1);
-    const limited = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 1 }), threads);
+    const limited = await findExposures(con, "t", byRow, resolveRules({ lpMaxVariables: 1 }), threads);
     expect(limited.exposures.map((e) => [e.cell, e.exact, e.interval])).toEqual([
       [1, false, [3, 3]],
       [4, false, [2, 2]],
@@ -117,19 +143,7 @@ describe("findExposures on neighbourhoods", () => {
     const graph = await loadGraph(con, "t", spec);
     const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 3]);
     const phase = (hide: boolean) =>
-      runLpPhase(solver, {
-        phase: "single",
-        graph,
-        spec,
-        requirements,
-        byCell: [...byCell],
-        seeds: [0, 3],
-        block: 4000,
-        first: 4000,
-        limit: 4000,
-        hide,
-        certify: false,
-      });
+      lpUnitDecider(solver, singlePhase(graph, requirements, byCell, [[0, 3]], hide))(0);
     const solver = await highs();
     const hiding = phase(true);
     expect(hiding.exposures).toEqual([]);
@@ -143,6 +157,25 @@ describe("findExposures on neighbourhoods", () => {
       [0, true, [3, 3]],
       [1, true, [2, 2]],
     ]);
+  });
+
+  it("decides each unit of work on its own: what one unit hid, the next does not see", async () => {
+    // The table above (x21 = 9 published), with x11 and x22 in units of their own. Each unit needs
+    // x21 hidden: x11 is pinned through k1 (x11 + x21 = 12), x22 through r2 (x21 + x22 = 11). In
+    // one unit the second cell found x21 hidden already (hidden [2] once, above); here each unit
+    // starts from the published pattern, hides x21 itself and gives it back afterwards — in
+    // either order.
+    const con = await table([1, 2, 4]);
+    const graph = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 3]);
+    const decide = lpUnitDecider(await highs(), singlePhase(graph, requirements, byCell, [[0], [3]], true));
+    const second = decide(1);
+    const first = decide(0);
+    expect([first.hidden, second.hidden]).toEqual([[2], [2]]);
+    expect(first.proven).toContain(0);
+    expect(second.proven).toContain(1);
+    expect([first.exposures, second.exposures]).toEqual([[], []]);
+    expect(graph.sup[2]).toBe(0);
   });
 
   it("finds a cell recovered by subtraction, exactly", async () => {
