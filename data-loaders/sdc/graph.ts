@@ -141,29 +141,35 @@ export async function loadBlocks(
   graph: SdcGraph,
 ): Promise<void> {
   graph.blocks = [];
-  for (const expr of spec.lpBlocks ?? []) {
-    const [block] = (await queryTyped(
-      con,
-      `SELECT CASE WHEN b IS NULL THEN 0 ELSE dense_rank() OVER (ORDER BY tk, b) END::INTEGER
-       FROM (SELECT id, tk, (${expr}) AS b FROM ${prefix}_cells) ORDER BY id`,
-      ["i32"],
-    )) as [Int32Array];
-    graph.blocks.push(block);
-  }
+  for (const expr of spec.lpBlocks ?? []) graph.blocks.push(await keyRanks(con, prefix, expr, "none"));
 }
 
 /**
  * The LP's units of work (`spec.lpWork`): per cell, 1, 2, … by (table, key); cells of different
  * tables are never in one unit.
  */
-export async function loadWork(con: Connection, prefix: string, spec: TableSpec): Promise<Int32Array> {
-  const [work] = (await queryTyped(
+export function loadWork(con: Connection, prefix: string, spec: TableSpec): Promise<Int32Array> {
+  return keyRanks(con, prefix, spec.lpWork ?? "NULL", "key");
+}
+
+/**
+ * Per cell in id order, 1, 2, … by (table, the key `expr` gives it); a NULL key is 0 (`none`) or a
+ * key like any other (`key`).
+ */
+async function keyRanks(
+  con: Connection,
+  prefix: string,
+  expr: string,
+  nullKey: "none" | "key",
+): Promise<Int32Array> {
+  const rank = "dense_rank() OVER (ORDER BY tk, k)";
+  const [ranks] = (await queryTyped(
     con,
-    `SELECT dense_rank() OVER (ORDER BY tk, w)::INTEGER
-     FROM (SELECT id, tk, (${spec.lpWork ?? "NULL"}) AS w FROM ${prefix}_cells) ORDER BY id`,
+    `SELECT ${nullKey === "none" ? `CASE WHEN k IS NULL THEN 0 ELSE ${rank} END` : rank}::INTEGER
+     FROM (SELECT id, tk, (${expr}) AS k FROM ${prefix}_cells) ORDER BY id`,
     ["i32"],
   )) as [Int32Array];
-  return work;
+  return ranks;
 }
 
 /** Suppresses a cell in memory (secondary, unless it already has a rule). */
