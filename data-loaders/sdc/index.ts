@@ -198,9 +198,18 @@ async function protectPartition(
   const everExposed = new Set<number>();
   let near = false;
   for (let round = 1; ; round++) {
-    const { exposures, stats, bounds, failing, hidden } = await findExposures(con, prefix, spec, rules, {
+    const {
+      exposures,
+      stats,
+      bounds,
+      failing,
+      hidden,
+      seconds: took,
+    } = await findExposures(con, prefix, spec, rules, {
       only: lpOn || near || !only ? only : everExposed,
-      near,
+      // With the LP on, the bounds only shortcut what the LP decides anyway, so after the first
+      // round they are propagated near the exposed cells only (a full propagation costs seconds).
+      near: near || (lpOn && round > 1),
       graph,
       witnesses: lpOn,
       hide: lpOn,
@@ -212,7 +221,7 @@ async function protectPartition(
     if (hidden.length > 0) repaired += hidden.length + (await hideForGood(hidden));
     options.progress(
       lpOn
-        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()})`
+        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()}; this round: bounds ${took.bounds.toFixed(1)} s, witness tables ${took.witnesses.toFixed(1)} s, LP blocks ${took.blocks.toFixed(1)} s, neighbourhoods ${took.bulk.toFixed(1)} s, one by one ${took.single.toFixed(1)} s)`
         : `disclosure control: ${options.label}: bounds round ${round}${near ? " (near the exposed)" : ""}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));

@@ -700,10 +700,20 @@ export async function findExposures(
   failing?: Requirement[];
   /** Published cells (indices, sorted) to suppress: every proof made assumes them suppressed. */
   hidden: number[];
+  /** Seconds spent on the bounds; on the requirements with their witness and certificate
+   * checks; on each phase of the LP. */
+  seconds: { bounds: number; witnesses: number; blocks: number; bulk: number; single: number };
 }> {
   const stats = emptyStats();
+  const seconds = { bounds: 0, witnesses: 0, blocks: 0, bulk: 0, single: 0 };
+  let lapStart = performance.now();
+  const lap = (part: keyof typeof seconds) => {
+    const now = performance.now();
+    seconds[part] += (now - lapStart) / 1000;
+    lapStart = now;
+  };
   const A = spec.additive;
-  if (A.length === 0) return { exposures: [], stats, hidden: [] };
+  if (A.length === 0) return { exposures: [], stats, hidden: [], seconds };
   const graph = options.graph ?? (await loadGraph(con, prefix, spec));
 
   const primaryCells = (visit: (c: number) => void) => {
@@ -761,6 +771,7 @@ export async function findExposures(
         )
       : undefined,
   );
+  lap("bounds");
   const failing = new Map<number, Set<number>>();
   const failingRequirements: Requirement[] = [];
   // No person threshold is above this: a cell whose upper bounds all reach it fails no count rule.
@@ -832,9 +843,17 @@ export async function findExposures(
     ).proven;
   if (units && witnesses && requirements.length > 0)
     stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+  lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;
-    return { exposures: await withKeys(exposures), stats, bounds, failing: failingRequirements, hidden: [] };
+    return {
+      exposures: await withKeys(exposures),
+      stats,
+      bounds,
+      failing: failingRequirements,
+      hidden: [],
+      seconds,
+    };
   }
   if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
 
@@ -849,68 +868,34 @@ export async function findExposures(
       `${spec.name}: ${settled} of ${requirements.length} protection intervals settled (${phase}: ${done} of ${of} cells), ${stats.lps} LPs, ${((reported - started) / 1000).toFixed(0)} s`,
     );
   };
-  const solve = (cells: number[]) =>
-    proveTogether(
-      solver,
-      graph,
-      spec,
-      nonNegative,
-      cells,
-      requirements,
-      byCell,
-      proven,
-      stats,
-      options.certificates,
-    );
-
+  // Each phase runs by units of work, on worker threads when there is much to do (decideUnits).
   // 1. The table's own blocks (spec.lpBlocks: e.g. the DeSO and RegSO of one kommun), pass by
-  // pass: each block's suppressed cells form one LP that proves most of its requirements at once.
-  let visited = 0;
-  for (const [pass, blockOf] of graph.blocks.entries()) {
-    const members = new Map<number, number[]>();
-    for (let c = 0; c < graph.cells; c++)
-      if (graph.sup[c] && blockOf[c] > 0) {
-        const list = members.get(blockOf[c]);
-        if (list) list.push(c);
-        else members.set(blockOf[c], [c]);
-      }
-    const inBlocks = [...members.values()].reduce((n, cells) => n + cells.length, 0);
-    visited = 0;
-    for (const cells of members.values()) {
-      visited += cells.length;
-      report(`block pass ${pass + 1}`, visited, inBlocks);
-      // A block too large for one LP in reasonable time is left to the neighbourhoods.
-      if (cells.length * A.length > MAX_BLOCK_VARIABLES) continue;
-      if (cells.every((c) => (byCell.get(c) ?? []).every((r) => proven[r]))) continue;
-      solve(cells);
-    }
-  }
-  // 2. Breadth-first neighbourhoods around what is left prove most of the rest together
-  // (proveInBulk); 3. what is left, one cell at a time (decideOneByOne). Both by units of work
-  // (spec.lpWork), on worker threads when there is much to do.
-  const runPhase = async (phase: LpPhase) => {
-    const seeds = [...byCell].filter(([, own]) => own.some((r) => !proven[r])).map(([c]) => c);
-    if (seeds.length === 0) return;
-    graph.work ??= await loadWork(con, prefix, spec);
-    const work = graph.work;
-    const byUnit = new Map<number, number[]>();
-    for (const c of seeds) {
-      const list = byUnit.get(work[c]);
-      if (list) list.push(c);
-      else byUnit.set(work[c], [c]);
-    }
+  // pass: each block's suppressed cells form one LP that proves most of its requirements at once;
+  // a block is a unit. 2. Breadth-first neighbourhoods around what is left prove most of the rest
+  // together (proveInBulk); 3. what is left, one cell at a time (decideOneByOne); in these two a
+  // unit is the open cells of one unit of work (spec.lpWork).
+  const lpGraph = lpGraphOf(graph);
+  const lpSpec: LpSpec = { name: spec.name, additive: spec.additive, quantities: spec.quantities };
+  let workers: LpWorkers | undefined;
+  const workersOf = () => {
+    workers ??= new LpWorkers(lpGraph, lpSpec);
+    return workers;
+  };
+  const runPhase = async (phase: LpPhase, label: string, units: number[][]) => {
+    const cells = units.reduce((n, unit) => n + unit.length, 0);
+    if (cells === 0) return;
     const open = requirements.flatMap((_, r) => (proven[r] ? [] : [r]));
     const local = new Map(open.map((r, i) => [r, i]));
     const input: LpPhaseInput = {
       phase,
-      graph: lpGraphOf(graph),
-      spec: { name: spec.name, additive: spec.additive, quantities: spec.quantities },
+      graph: lpGraph,
+      spec: lpSpec,
       requirements: open.map((r) => requirements[r]),
       byCell: [...byCell].flatMap(([c, own]) => {
         const mine = own.flatMap((r) => local.get(r) ?? []);
         return mine.length > 0 ? [[c, mine] as [number, number[]]] : [];
       }),
-      units: [...byUnit].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells),
+      units,
       block: Math.min(options.neighbourhoods?.block ?? BLOCK, rules.lpMaxVariables),
       first: Math.min(options.neighbourhoods?.first ?? FIRST_NEIGHBOURHOOD, rules.lpMaxVariables),
       limit: rules.lpMaxVariables,
@@ -919,11 +904,9 @@ export async function findExposures(
     };
     const workers = options.workers ?? LP_WORKERS;
     const threads =
-      workers > 1 && seeds.length >= (options.parallelFrom ?? PARALLEL_SEEDS)
-        ? Math.min(workers, input.units.length)
-        : 1;
-    const label = `${phase === "bulk" ? "neighbourhoods" : "one by one"}${threads > 1 ? ` on ${threads} threads` : ""}`;
-    const results = await decideUnits(solver, input, threads, (done) => report(label, done, seeds.length));
+      workers > 1 && cells >= (options.parallelFrom ?? PARALLEL_SEEDS) ? Math.min(workers, units.length) : 1;
+    const on = `${label}${threads > 1 ? ` on ${threads} threads` : ""}`;
+    const results = await decideUnits(solver, input, threads, workersOf, (done) => report(on, done, cells));
     // Units are merged in their order, whichever thread decided them when. A requirement proven
     // by any unit's table is proven; one that its own unit could not prove is exposed unless
     // another unit's table proved it. Cells hidden by any unit are hidden for good (a unit's
@@ -941,15 +924,52 @@ export async function findExposures(
         proven[open[e.r]] = 1; // settled: reported
       }
   };
+  /** The cells with an open requirement, in cell order, grouped by their unit of work (in order). */
+  const openCellsBy = (unitOf: Int32Array) => {
+    const byUnit = new Map<number, number[]>();
+    for (const [c, own] of byCell) {
+      if (own.every((r) => proven[r])) continue;
+      const list = byUnit.get(unitOf[c]);
+      if (list) list.push(c);
+      else byUnit.set(unitOf[c], [c]);
+    }
+    return [...byUnit].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells);
+  };
   const hidden = new Set<number>();
-  await runPhase("bulk");
-  await runPhase("single");
+  try {
+    for (const [pass, blockOf] of graph.blocks.entries()) {
+      // A block's LP holds all its suppressed cells, whether or not they have open requirements.
+      const members = new Map<number, number[]>();
+      for (let c = 0; c < graph.cells; c++)
+        if (graph.sup[c] && blockOf[c] > 0) {
+          const list = members.get(blockOf[c]);
+          if (list) list.push(c);
+          else members.set(blockOf[c], [c]);
+        }
+      const blocks = [...members]
+        .sort((a, b) => a[0] - b[0])
+        .map(([, cells]) => cells)
+        // A block too large for one LP in reasonable time is left to the neighbourhoods.
+        .filter((cells) => cells.length * A.length <= MAX_BLOCK_VARIABLES)
+        .filter((cells) => cells.some((c) => (byCell.get(c) ?? []).some((r) => !proven[r])));
+      await runPhase("blocks", `block pass ${pass + 1}`, blocks);
+    }
+    lap("blocks");
+    graph.work ??= await loadWork(con, prefix, spec);
+    await runPhase("bulk", "neighbourhoods", openCellsBy(graph.work));
+    lap("bulk");
+    await runPhase("single", "one by one", openCellsBy(graph.work));
+    lap("single");
+  } finally {
+    await workers?.close();
+  }
   return {
     exposures: await withKeys(exposures),
     stats,
     bounds,
     failing: failingRequirements,
     hidden: [...hidden].sort((a, b) => a - b),
+    seconds,
   };
 
   /** The exposures in cell order, each with its cell's keys. */
@@ -976,7 +996,7 @@ const LP_WORKERS = Math.min(4, availableParallelism());
 /** Fewer cells than this are decided on the calling thread (a worker costs about a second to start). */
 const PARALLEL_SEEDS = 256;
 
-export type LpPhase = "bulk" | "single";
+export type LpPhase = "blocks" | "bulk" | "single";
 
 /** A phase's input: the open requirements (indices into `requirements`), cloneable to a thread. */
 export interface LpPhaseInput {
@@ -1011,8 +1031,8 @@ export interface LpPhaseResult {
   certificates?: CertificateData;
 }
 
-/** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; marks what
- * they prove in `proven`. */
+/** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; returns the
+ * requirements (indices) they prove. */
 function proveTogether(
   solver: Highs,
   graph: LpGraph,
@@ -1021,11 +1041,11 @@ function proveTogether(
   cells: number[],
   requirements: Requirement[],
   byCell: Map<number, number[]>,
-  proven: Uint8Array,
+  isOpen: (r: number) => boolean,
   stats: LpStats,
   log?: CertificateLog,
-): void {
-  const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter((r) => !proven[r]));
+): number[] {
+  const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter(isOpen));
   const lp = new NeighbourhoodLp(
     solver,
     graph,
@@ -1039,10 +1059,8 @@ function proveTogether(
     open.map((_, p) => p),
     log,
   );
-  open.forEach((r, p) => {
-    if (result[p]) proven[r] = 1;
-  });
   lp.dispose();
+  return open.filter((_, p) => result[p]);
 }
 
 /** What a thread reads once from a phase's input and keeps for every unit it decides. */
@@ -1073,10 +1091,12 @@ export function lpUnitDecider(
     byCell: new Map(input.byCell),
     nonNegative: nonNegativeOf(input.graph, input.spec),
   };
-  return (unit, progress) =>
-    input.phase === "bulk"
-      ? proveInBulk(context, input.units[unit], progress)
-      : decideOneByOne(context, input.units[unit], progress);
+  return (unit, progress) => {
+    const cells = input.units[unit];
+    if (input.phase === "blocks") return proveBlock(context, cells);
+    if (input.phase === "bulk") return proveInBulk(context, cells, progress);
+    return decideOneByOne(context, cells, progress);
+  };
 }
 
 /** The requirements marked in `proven`, as indices. */
@@ -1084,6 +1104,33 @@ function marked(proven: Uint8Array, except?: Set<number>): number[] {
   const list: number[] = [];
   for (let r = 0; r < proven.length; r++) if (proven[r] && !except?.has(r)) list.push(r);
   return list;
+}
+
+/**
+ * The block phase: the LP of one block's suppressed cells (`spec.lpBlocks`, e.g. the DeSO and
+ * RegSO of one kommun), with every requirement of theirs as a row. Blocks share no cell, so what
+ * one proves never depends on another.
+ */
+function proveBlock(
+  { solver, input, graph, byCell, nonNegative }: LpPhaseContext,
+  cells: number[],
+): LpPhaseResult {
+  const stats = emptyStats();
+  const log = input.certify ? new CertificateLog() : undefined;
+  const { spec, requirements } = input;
+  const proven = proveTogether(
+    solver,
+    graph,
+    spec,
+    nonNegative,
+    cells,
+    requirements,
+    byCell,
+    () => true,
+    stats,
+    log,
+  );
+  return { proven, exposures: [], hidden: [], lps: stats.lps, certificates: log?.data() };
 }
 
 /**
@@ -1104,7 +1151,20 @@ function proveInBulk(
     progress?.(done);
     if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
     const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
-    proveTogether(solver, graph, spec, nonNegative, cells, requirements, byCell, proven, stats, log);
+    const open = (r: number) => !proven[r];
+    for (const r of proveTogether(
+      solver,
+      graph,
+      spec,
+      nonNegative,
+      cells,
+      requirements,
+      byCell,
+      open,
+      stats,
+      log,
+    ))
+      proven[r] = 1;
   });
   return {
     proven: marked(proven),
@@ -1311,71 +1371,138 @@ function lpGraphOf(graph: SdcGraph): LpGraph {
   return Object.fromEntries(LP_GRAPH_PARTS.map((k) => [k, graph[k]])) as LpGraph;
 }
 
+type WorkerMessage = { unit: number; done: number } | { unit: number; result: LpPhaseResult };
+
 /**
- * Decides every unit of the phase, on the calling thread (`threads` 1) or on worker threads
- * (lp-worker.ts; lp-worker.mjs lets it load TypeScript) that each take the next unit when they
- * finish one, largest units first. Units are independent (lpUnitDecider), so the results, in unit
- * order, are the same either way. `progress` gets the number of seed cells decided so far.
+ * The worker threads of one `findExposures` call (lp-worker.ts; lp-worker.mjs lets it load
+ * TypeScript): started when a phase first needs them, each given the graph once — it does not
+ * change during the call — and kept for the later phases, since starting a thread and copying the
+ * graph to it costs about a second. Idle threads do not keep the process alive.
+ */
+class LpWorkers {
+  private readonly workers: Worker[] = [];
+  private listener?: (w: number, m: WorkerMessage) => void;
+  private failure?: (error: Error) => void;
+  /** Why a thread stopped, when one did outside `close`: no later phase may wait for it. */
+  private broken?: Error;
+  private closing = false;
+
+  constructor(
+    private readonly graph: LpGraph,
+    private readonly spec: LpSpec,
+  ) {}
+
+  /** At least n threads, started as needed. */
+  private ensure(n: number): void {
+    while (this.workers.length < n) {
+      const w = this.workers.length;
+      const worker = new Worker(new URL("./lp-worker.mjs", import.meta.url), {
+        workerData: {
+          entry: new URL("./lp-worker.ts", import.meta.url).href,
+          graph: this.graph,
+          spec: this.spec,
+        },
+      });
+      worker.on("message", (m: WorkerMessage) => this.listener?.(w, m));
+      worker.on("error", (error) => this.fail(error));
+      worker.on("exit", (code) =>
+        this.fail(new Error(`disclosure control: an LP worker thread stopped with code ${code}`)),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.closing) return;
+    this.broken ??= error;
+    const failure = this.failure;
+    this.failure = undefined;
+    failure?.(error);
+  }
+
+  /**
+   * Decides every unit of the phase on `threads` threads, each taking the next unit when it
+   * finishes one, largest units first; the results in unit order.
+   */
+  run(
+    input: Omit<LpPhaseInput, "graph" | "spec">,
+    threads: number,
+    progress: (done: number) => void,
+  ): Promise<LpPhaseResult[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    this.ensure(threads);
+    const size = (u: number) => input.units[u].length;
+    const order = input.units.map((_, u) => u).sort((a, b) => size(b) - size(a) || a - b);
+    const results: LpPhaseResult[] = new Array(input.units.length);
+    const current = new Array<number>(threads).fill(0);
+    let finished = 0;
+    let next = 0;
+    let pending = input.units.length;
+    const used = this.workers.slice(0, threads);
+    return new Promise((resolve, reject) => {
+      this.failure = (error) => {
+        reject(error);
+        void this.close();
+      };
+      const give = (w: number) => {
+        if (next < order.length) used[w].postMessage({ unit: order[next++] });
+      };
+      this.listener = (w, m) => {
+        if ("result" in m) {
+          results[m.unit] = m.result;
+          finished += size(m.unit);
+          current[w] = 0;
+          pending--;
+          give(w);
+        } else current[w] = m.done;
+        progress(finished + current.reduce((a, b) => a + b, 0));
+        if (pending === 0) {
+          this.listener = undefined;
+          this.failure = undefined;
+          for (const worker of used) worker.unref();
+          resolve(results);
+        }
+      };
+      used.forEach((worker, w) => {
+        worker.ref();
+        worker.postMessage({ phase: input });
+        give(w);
+      });
+    });
+  }
+
+  /** Stops every thread. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+/**
+ * Decides every unit of the phase, on the calling thread (`threads` 1) or on the pool's worker
+ * threads. Units are independent (lpUnitDecider), so the results, in unit order, are the same
+ * either way. `progress` gets the number of seed cells decided so far.
  */
 async function decideUnits(
   solver: Highs,
   input: LpPhaseInput,
   threads: number,
+  pool: () => LpWorkers,
   progress: (done: number) => void,
 ): Promise<LpPhaseResult[]> {
-  const size = (u: number) => input.units[u].length;
   if (threads <= 1) {
     const decide = lpUnitDecider(solver, input);
     let finished = 0;
-    return input.units.map((_, u) => {
+    return input.units.map((cells, u) => {
       const result = decide(u, (n) => progress(finished + n));
-      finished += size(u);
+      finished += cells.length;
       return result;
     });
   }
-  const order = input.units.map((_, u) => u).sort((a, b) => size(b) - size(a) || a - b);
-  const results: LpPhaseResult[] = new Array(input.units.length);
-  const current = new Array<number>(threads).fill(0);
-  let finished = 0;
-  let next = 0;
-  let running = threads;
-  const workers: Worker[] = [];
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error) => {
-      for (const worker of workers) void worker.terminate();
-      reject(error);
-    };
-    for (let w = 0; w < threads; w++) {
-      const worker = new Worker(new URL("./lp-worker.mjs", import.meta.url), {
-        workerData: { entry: new URL("./lp-worker.ts", import.meta.url).href, input },
-      });
-      workers.push(worker);
-      let stopping = false;
-      const give = () => {
-        if (next < order.length) worker.postMessage({ unit: order[next++] });
-        else {
-          stopping = true;
-          worker.postMessage({ stop: true });
-        }
-      };
-      worker.on("message", (m: { unit: number; done: number } | { unit: number; result: LpPhaseResult }) => {
-        if ("result" in m) {
-          results[m.unit] = m.result;
-          finished += size(m.unit);
-          current[w] = 0;
-          give();
-        } else current[w] = m.done;
-        progress(finished + current.reduce((a, b) => a + b, 0));
-      });
-      worker.on("error", fail);
-      worker.on("exit", (code) => {
-        if (!stopping || code !== 0)
-          fail(new Error(`disclosure control: an LP worker thread stopped with code ${code}`));
-        else if (--running === 0) resolve(results);
-      });
-      give();
-    }
-  });
+  // The threads hold the graph and the table's description already.
+  const { graph: _graph, spec: _spec, ...phase } = input;
+  return pool().run(phase, threads, progress);
 }
 
 /** One line describing an exposure: table, cell, rule and the interval found against the one required. */

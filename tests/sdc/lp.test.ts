@@ -206,6 +206,23 @@ describe("findExposures on neighbourhoods", () => {
     expect(stats.lps).toBe(1);
   });
 
+  it("decides blocks on worker threads, pass by pass, as on the calling thread", async () => {
+    const con = await table([1, 2, 3, 4]);
+    // Pass 1, a block per row: x11 + x12 = 10 with x21 = 9 fixed pins x11 = 3, so each row's LP
+    // (one each, on a thread of its own) proves nothing; pass 2, the whole table, proves both
+    // cells with one more LP. Neighbourhoods of one variable would prove nothing after that.
+    const passes: TableSpec = { ...spec, lpBlocks: ["r", "'hela tabellen'"] };
+    for (const workers of [1, 2]) {
+      const { exposures, stats } = await findExposures(con, "t", passes, resolveRules({}), {
+        workers,
+        parallelFrom: 1,
+        neighbourhoods: { block: 1, first: 1 },
+      });
+      expect(exposures).toEqual([]);
+      expect(stats.lps).toBe(3);
+    }
+  });
+
   it("finds recovered cells on bounds with the LP switched off", async () => {
     // x11 = 10 − 7 and x22 = 11 − 9: each the only unknown of a relation. Bounds propagated over
     // the relations pin both, and no LP is needed to see it.
