@@ -569,6 +569,7 @@ export async function auditTables(
     };
     const useCertificates = options.certificates ?? true;
     for (const part of await selectedPartitions(con, spec, options.partitions)) {
+      const started = performance.now();
       await createCells(con, prefix, spec, rules, {
         where: partitionFilter(spec, part),
         source,
@@ -576,10 +577,19 @@ export async function auditTables(
       });
       problems.push(...(await checkPublishedCells(con, spec, prefix, rules)));
       await createGroups(con, prefix, spec);
-      const { exposures: found, stats } = await findExposures(con, prefix, spec, rules, {
+      const prepared = performance.now();
+      const {
+        exposures: found,
+        stats,
+        seconds: took,
+      } = await findExposures(con, prefix, spec, rules, {
         onProgress: (m) => progress(`audit: ${m}`),
         certified: useCertificates ? await loadCertificates(con, prefix, spec.name, String(part)) : undefined,
       });
+      const lps = took.blocks + took.bulk + took.single;
+      progress(
+        `audit: ${spec.name} ${part}: cells and published values ${((prepared - started) / 1000).toFixed(1)} s, graph ${took.graph.toFixed(1)} s, bounds ${took.bounds.toFixed(1)} s, certificates and witness tables ${took.witnesses.toFixed(1)} s, LPs ${lps.toFixed(1)} s`,
+      );
       for (const e of found) exposures.push(e);
       const [{ n, s }] = await queryRows<{ n: number; s: number }>(
         con,
