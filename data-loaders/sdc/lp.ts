@@ -1035,13 +1035,8 @@ export interface LpPhaseResult {
 /** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; returns the
  * requirements (indices) they prove. */
 function proveTogether(
-  solver: Highs,
-  graph: LpGraph,
-  spec: LpSpec,
-  nonNegative: (cell: number, column: number) => boolean,
+  { solver, input, graph, byCell, nonNegative }: LpPhaseContext,
   cells: number[],
-  requirements: Requirement[],
-  byCell: Map<number, number[]>,
   isOpen: (r: number) => boolean,
   stats: LpStats,
   log?: CertificateLog,
@@ -1050,10 +1045,10 @@ function proveTogether(
   const lp = new NeighbourhoodLp(
     solver,
     graph,
-    spec,
+    input.spec,
     nonNegative,
     cells,
-    open.map((r) => requirements[r]),
+    open.map((r) => input.requirements[r]),
     stats,
   );
   const result = lp.prove(
@@ -1112,25 +1107,10 @@ function marked(proven: Uint8Array, except?: Set<number>): number[] {
  * RegSO of one kommun), with every requirement of theirs as a row. Blocks share no cell, so what
  * one proves never depends on another.
  */
-function proveBlock(
-  { solver, input, graph, byCell, nonNegative }: LpPhaseContext,
-  cells: number[],
-): LpPhaseResult {
+function proveBlock(context: LpPhaseContext, cells: number[]): LpPhaseResult {
   const stats = emptyStats();
-  const log = input.certify ? new CertificateLog() : undefined;
-  const { spec, requirements } = input;
-  const proven = proveTogether(
-    solver,
-    graph,
-    spec,
-    nonNegative,
-    cells,
-    requirements,
-    byCell,
-    () => true,
-    stats,
-    log,
-  );
+  const log = context.input.certify ? new CertificateLog() : undefined;
+  const proven = proveTogether(context, cells, () => true, stats, log);
   return { proven, exposures: [], hidden: [], lps: stats.lps, certificates: log?.data() };
 }
 
@@ -1140,32 +1120,20 @@ function proveBlock(
  * tables that meet as many as they can). Proves; reports no exposure.
  */
 function proveInBulk(
-  { solver, input, graph, byCell, nonNegative }: LpPhaseContext,
+  context: LpPhaseContext,
   seeds: number[],
   progress?: (done: number) => void,
 ): LpPhaseResult {
-  const { spec, requirements } = input;
+  const { input, graph, byCell } = context;
   const stats = emptyStats();
-  const proven = new Uint8Array(requirements.length);
+  const proven = new Uint8Array(input.requirements.length);
   const log = input.certify ? new CertificateLog() : undefined;
+  const open = (r: number) => !proven[r];
   seeds.forEach((seed, done) => {
     progress?.(done);
     if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
-    const cells = neighbourhood(graph, seed, input.block, spec.additive.length).cells;
-    const open = (r: number) => !proven[r];
-    for (const r of proveTogether(
-      solver,
-      graph,
-      spec,
-      nonNegative,
-      cells,
-      requirements,
-      byCell,
-      open,
-      stats,
-      log,
-    ))
-      proven[r] = 1;
+    const cells = neighbourhood(graph, seed, input.block, input.spec.additive.length).cells;
+    for (const r of proveTogether(context, cells, open, stats, log)) proven[r] = 1;
   });
   return {
     proven: marked(proven),
