@@ -21,7 +21,7 @@ import { type CertificateData, CertificateLog, proveByCertificates } from "./cer
 import { isPrimary, KINDS, loadBlocks, loadGraph, loadWork, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
-import { loadUnits, proveByWitnesses } from "./witness.ts";
+import { groupBy, loadUnits, proveByWitnesses } from "./witness.ts";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 let highsPromise: Promise<Highs> | undefined;
@@ -925,31 +925,17 @@ export async function findExposures(
         proven[open[e.r]] = 1; // settled: reported
       }
   };
-  /** The cells with an open requirement, in cell order, grouped by their unit of work (in order). */
-  const openCellsBy = (unitOf: Int32Array) => {
-    const byUnit = new Map<number, number[]>();
-    for (const [c, own] of byCell) {
-      if (own.every((r) => proven[r])) continue;
-      const list = byUnit.get(unitOf[c]);
-      if (list) list.push(c);
-      else byUnit.set(unitOf[c], [c]);
-    }
-    return [...byUnit].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells);
-  };
+  /** Cells grouped by a key, in key order, each group in cell order. */
+  const unitsOf = (cells: number[], key: Int32Array) =>
+    [...groupBy(cells, (c) => key[c])].sort((a, b) => a[0] - b[0]).map(([, unit]) => unit);
+  const openCells = () => [...byCell].flatMap(([c, own]) => (own.every((r) => proven[r]) ? [] : [c]));
   const hidden = new Set<number>();
   try {
     for (const [pass, blockOf] of graph.blocks.entries()) {
       // A block's LP holds all its suppressed cells, whether or not they have open requirements.
-      const members = new Map<number, number[]>();
-      for (let c = 0; c < graph.cells; c++)
-        if (graph.sup[c] && blockOf[c] > 0) {
-          const list = members.get(blockOf[c]);
-          if (list) list.push(c);
-          else members.set(blockOf[c], [c]);
-        }
-      const blocks = [...members]
-        .sort((a, b) => a[0] - b[0])
-        .map(([, cells]) => cells)
+      const inBlocks: number[] = [];
+      for (let c = 0; c < graph.cells; c++) if (graph.sup[c] && blockOf[c] > 0) inBlocks.push(c);
+      const blocks = unitsOf(inBlocks, blockOf)
         // A block too large for one LP in reasonable time is left to the neighbourhoods.
         .filter((cells) => cells.length * A.length <= MAX_BLOCK_VARIABLES)
         .filter((cells) => cells.some((c) => (byCell.get(c) ?? []).some((r) => !proven[r])));
@@ -957,9 +943,9 @@ export async function findExposures(
     }
     lap("blocks");
     graph.work ??= await loadWork(con, prefix, spec);
-    await runPhase("bulk", "neighbourhoods", openCellsBy(graph.work));
+    await runPhase("bulk", "neighbourhoods", unitsOf(openCells(), graph.work));
     lap("bulk");
-    await runPhase("single", "one by one", openCellsBy(graph.work));
+    await runPhase("single", "one by one", unitsOf(openCells(), graph.work));
     lap("single");
   } finally {
     await workers?.close();

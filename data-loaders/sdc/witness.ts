@@ -99,7 +99,7 @@ export async function loadUnits(
 const TOLERANCE = 1e-7;
 
 /** Items grouped by a key, each group in the items' order. */
-function groupBy(items: number[], key: (item: number) => number): Map<number, number[]> {
+export function groupBy(items: number[], key: (item: number) => number): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   for (const item of items) {
     const list = groups.get(key(item));
