@@ -903,9 +903,9 @@ export async function findExposures(
       hide: options.hide ?? false,
       certify: options.certificates !== undefined,
     };
-    const workers = options.workers ?? LP_WORKERS;
+    const allowed = options.workers ?? LP_WORKERS;
     const threads =
-      workers > 1 && cells >= (options.parallelFrom ?? PARALLEL_SEEDS) ? Math.min(workers, units.length) : 1;
+      allowed > 1 && cells >= (options.parallelFrom ?? PARALLEL_SEEDS) ? Math.min(allowed, units.length) : 1;
     const on = `${label}${threads > 1 ? ` on ${threads} threads` : ""}`;
     const results = await decideUnits(solver, input, threads, workersOf, (done) => report(on, done, cells));
     // Units are merged in their order, whichever thread decided them when. A requirement proven
@@ -928,7 +928,9 @@ export async function findExposures(
   /** Cells grouped by a key, in key order, each group in cell order. */
   const unitsOf = (cells: number[], key: Int32Array) =>
     [...groupBy(cells, (c) => key[c])].sort((a, b) => a[0] - b[0]).map(([, unit]) => unit);
-  const openCells = () => [...byCell].flatMap(([c, own]) => (own.every((r) => proven[r]) ? [] : [c]));
+  /** The cell has a requirement not yet settled. */
+  const isOpen = (c: number) => (byCell.get(c) ?? []).some((r) => !proven[r]);
+  const openCells = () => [...byCell.keys()].filter(isOpen);
   const hidden = new Set<number>();
   try {
     for (const [pass, blockOf] of graph.blocks.entries()) {
@@ -938,7 +940,7 @@ export async function findExposures(
       const blocks = unitsOf(inBlocks, blockOf)
         // A block too large for one LP in reasonable time is left to the neighbourhoods.
         .filter((cells) => cells.length * A.length <= MAX_BLOCK_VARIABLES)
-        .filter((cells) => cells.some((c) => (byCell.get(c) ?? []).some((r) => !proven[r])));
+        .filter((cells) => cells.some(isOpen));
       await runPhase("blocks", `block pass ${pass + 1}`, blocks);
     }
     lap("blocks");
