@@ -1173,5 +1173,273 @@ export function proveByWitnesses(
       }
     }
   }
+
+  // Exchanges across levels. A kommun's exchange often needs its small areas to follow: women born
+  // in Sweden who leave a kommun must leave one of its RegSOs (and a DeSO of it) too, since the
+  // kommun holds no more of them than its RegSOs together (kommun ≥ Σ RegSO, with no room). So the
+  // pattern is closed over the kommun and the units below it, every relation there holding again,
+  // and each partner kommun of the län closes the mirrored pattern over its own units below; the
+  // relations to the län balance between the two. This proves most kommun denominators of small
+  // universes (behöriga till gymnasiet and högskola, sfi), which otherwise go to the LP.
+  /** The unit directly above unit v through a relation (RegSO → kommun, DeSO → RegSO; 0: none). */
+  const above = new Int32Array(unitCount + 1);
+  for (let g = 0; g < graph.groups; g++) {
+    const p = groupParent[g];
+    if (p < 0 || !units.unitOf[p]) continue;
+    // Every child: the RegSOs of a kommun are units of their own, all below it.
+    for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+      const v = units.unitOf[graph.memberCell[m]];
+      if (v && v !== units.unitOf[p]) above[v] = units.unitOf[p];
+    }
+  }
+  /** The unit at the top of unit v's chain (v itself when nothing is above it). */
+  const topOf = new Int32Array(unitCount + 1);
+  for (let v = 1; v <= unitCount; v++) {
+    let t = v;
+    for (let i = 0; above[t] && i < 8; i++) t = above[t];
+    topOf[v] = t;
+  }
+  /** Cell c lies in unit u or a unit below it. */
+  const inTree = (c: number, u: number) => units.unitOf[c] !== 0 && topOf[units.unitOf[c]] === u;
+  /**
+   * Closes the changes `start` (cell, coefficient; these stay as given) over unit u and the units
+   * below it: every relation whose parent lies there holds again — an equation balanced, a ≥ not
+   * short (its parent may rise and its children fall) — by moving a hidden parent along or a hidden
+   * child the other way, each choice the cell that leaves the fewest other relations short, then
+   * the one with most `room` for its change k (a cell with none is passed over). Relations to
+   * cells above u are left to the partner. Cell coefficients; undefined when it does not close.
+   */
+  const closeAcross = (
+    u: number,
+    start: [number, number][],
+    col: number,
+    room: (cell: number, k: number) => number,
+  ) => {
+    const coef = new Map<number, number>();
+    const fixed = new Set(start.map(([c]) => c));
+    const inside = (g: number) =>
+      graph.valid[col][g] === 1 && groupParent[g] >= 0 && inTree(groupParent[g], u);
+    // Each group's parent less its children, kept as cells change: a kommun's relation to its
+    // DeSOs has hundreds of members, too many to sum for every candidate.
+    const sums = new Map<number, number>();
+    const imbalance = (g: number) => sums.get(g) ?? 0;
+    const shift = (y: number, k: number) => {
+      coef.set(y, (coef.get(y) ?? 0) + k);
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const g = graph.cellGroup[j];
+        sums.set(g, imbalance(g) + (groupParent[g] === y ? k : -k));
+      }
+    };
+    for (const [c, k] of start) shift(c, k);
+    const short = (g: number, d: number) => (graph.eq[col][g] ? d !== 0 : d < 0);
+    const canChange = (y: number, k: number) => hid(y) && room(y, k) > TOLERANCE;
+    const cost = (y: number, k: number, g: number) => {
+      let n = 0;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const h = graph.cellGroup[j];
+        if (h === g || !inside(h)) continue;
+        const before = imbalance(h);
+        n += (short(h, before + (groupParent[h] === y ? k : -k)) ? 1 : 0) - (short(h, before) ? 1 : 0);
+      }
+      return n;
+    };
+    const choose = (g: number, k: number) => {
+      let best = -1;
+      let bestCost = Number.POSITIVE_INFINITY;
+      let bestWeight = Number.NEGATIVE_INFINITY;
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const y = graph.memberCell[m];
+        if (graph.memberIsParent[m] || coef.has(y) || !canChange(y, k)) continue;
+        const n = cost(y, k, g);
+        const w = room(y, k);
+        if (n < bestCost || (n === bestCost && w > bestWeight)) {
+          best = y;
+          bestCost = n;
+          bestWeight = w;
+        }
+      }
+      return best;
+    };
+    const pending = start.map(([c]) => c);
+    const needChild: number[] = [];
+    let steps = 0;
+    const change = (y: number, k: number) => {
+      shift(y, k);
+      pending.push(y);
+      steps++;
+    };
+    for (;;) {
+      while (pending.length > 0) {
+        if (steps > 2 * EXCHANGE_STEPS) return undefined;
+        const x = pending.pop() as number;
+        for (let j = graph.cellStart[x]; j < graph.cellStart[x + 1]; j++) {
+          const g = graph.cellGroup[j];
+          if (!inside(g)) continue;
+          const d = imbalance(g);
+          if (!short(g, d)) continue;
+          const p = groupParent[g];
+          if (p === x) needChild.push(g);
+          else if (!fixed.has(p) && canChange(p, -d)) change(p, -d);
+          else {
+            const y = choose(g, d);
+            if (y < 0) return undefined;
+            change(y, d);
+          }
+        }
+      }
+      // One child at a time, so that the next choice sees what this one brought in.
+      const g = needChild.pop();
+      if (g === undefined) break;
+      const d = imbalance(g);
+      if (!short(g, d)) continue;
+      const y = choose(g, d);
+      if (y < 0) return undefined;
+      change(y, d);
+    }
+    const changes: [number, number][] = [];
+    for (const [y, k] of coef) {
+      if (k === 0) continue;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++)
+        if (inside(graph.cellGroup[j]) && short(graph.cellGroup[j], imbalance(graph.cellGroup[j])))
+          return undefined;
+      changes.push([y, k]);
+    }
+    return changes;
+  };
+  /** How many times the changes fit (persons counted in `persons`): what the losing cells hold,
+   * a numerator never above its denominator; NaN when a cell is published or has no value. */
+  const fits = (changes: [number, number][], persons: number[]) => {
+    let cap = Number.POSITIVE_INFINITY;
+    for (const [c, k] of changes) {
+      if (!hid(c)) return Number.NaN;
+      for (const col of persons) if (Number.isNaN(graph.values[col][c])) return Number.NaN;
+      if (persons.length > 1) {
+        if (k < 0) for (const col of persons) cap = Math.min(cap, value(c, col) / -k);
+      } else if (k < 0) {
+        cap = Math.min(cap, value(c, persons[0]) / -k);
+        if (persons[0] === den) cap = Math.min(cap, headroom(c) / -k);
+      } else if (persons[0] === num) cap = Math.min(cap, headroom(c) / k);
+    }
+    return cap;
+  };
+  /** Applies both sides `amount` times; false (and nothing changed) when that breaks something. */
+  const tryChanges = (sides: [number, number][][], persons: number[], amount: number) => {
+    const mark = logLength;
+    for (const changes of sides)
+      for (const [c, k] of changes)
+        for (const col of persons) {
+          if (Number.isNaN(graph.values[col][c])) {
+            rollback(mark);
+            return false;
+          }
+          add(c, col, k * amount);
+        }
+    return keepIfValid(mark);
+  };
+  /** What cell y allows a change of k persons counted in `persons`: what it holds where it loses
+   * them (a denominator no lower than its numerator), its numerator's distance to its
+   * denominator where only the numerator gains; NaN where a column has no value. */
+  const roomFor = (y: number, k: number, persons: number[]) => {
+    let room = Number.POSITIVE_INFINITY;
+    for (const c of persons) {
+      const v = value(y, c);
+      if (Number.isNaN(v)) return Number.NaN;
+      if (k < 0 && nonNegative(y, c)) room = Math.min(room, v / -k);
+    }
+    if (persons.length === 1 && k < 0 && persons[0] === den) room = Math.min(room, headroom(y) / -k);
+    if (persons.length === 1 && k > 0 && persons[0] === num) room = Math.min(room, headroom(y) / k);
+    return room;
+  };
+  // Not in a repair: there the LP proves most of these without hiding more cells.
+  for (const members of repair ? [] : swapping.values()) {
+    const tops = members.filter((u) => above[u] === 0);
+    for (const r of tops) {
+      const { from, to } = cellsOf(r);
+      for (let k = from; k < to; k++) {
+        const cA = units.cell[k];
+        for (const q of byCell.get(cA) ?? []) {
+          if (proven[q]) continue;
+          const req = requirements[q];
+          const term = req.terms.find((t) => t.coef > 0);
+          if (!term) continue;
+          const col = column.get(term.column) as number;
+          const sign = req.sense === "max" ? 1 : -1;
+          const missing = () => sign * shortfall(q);
+          const kinds: number[][] =
+            coupled && req.terms.length === 1 && (col === num || col === den) ? [[col], [num, den]] : [[col]];
+          const together = (allow: (persons: number[]) => number) => {
+            let sum = 0;
+            for (const persons of kinds) {
+              const x = allow(persons);
+              if (x > 0) sum += x;
+            }
+            return sum;
+          };
+          // Partners that hold persons of the cell's kind (for an upper bound), most first, so
+          // that few are needed.
+          const held = (s: number) => {
+            const cs = cellWithSlice(s, sliceOf(cA));
+            return cs >= 0 && hid(cs) ? value(cs, col) : -1;
+          };
+          const partners = tops.filter(
+            (s) => s !== r && units.parent[s] === units.parent[r] && (sign < 0 || held(s) > 0),
+          );
+          if (sign > 0) partners.sort((x, y) => held(y) - held(x));
+          const looked = partners.slice(0, SWAP_PARTNERS);
+          if (sign > 0) {
+            let total = 0;
+            for (const s of looked) total += held(s);
+            if (!(total >= missing())) continue;
+          }
+          /** The cell of partner s that mirrors r's cell y (−1: none). */
+          const mirror = (y: number, s: number) => cellWithSlice(s, units.sliceOf[y]);
+          /**
+           * r's pattern for persons counted in `persons`, with partner s: r's cells at its own level
+           * must have room in s too, where the change is mirrored (s gives where r takes). Closed
+           * anew after every exchange, so that a RegSO that has given what it holds is passed over
+           * for the next.
+           */
+          const ours = (persons: number[], s?: number) =>
+            closeAcross(r, [[cA, sign]], col, (y, x) => {
+              const here = roomFor(y, x, persons);
+              if (s === undefined || units.unitOf[y] !== r) return here;
+              const ys = mirror(y, s);
+              return ys < 0 || !hid(ys) ? 0 : Math.min(here, roomFor(ys, -x, persons));
+            });
+          /** Partner s's side: r's own level mirrored, closed over the units below s. */
+          const theirs = (mine: [number, number][], s: number, persons: number[]) => {
+            const start: [number, number][] = [];
+            for (const [c, x] of mine) if (units.unitOf[c] === r) start.push([mirror(c, s), -x]);
+            return closeAcross(s, start, col, (y, x) => roomFor(y, x, persons));
+          };
+          // Hopeless unless r's own cells have room for some, with no partner to match. (Not for all
+          // that is missing: when one pattern's cells are used up, the next takes others.)
+          const own = together((persons) => {
+            const mine = ours(persons)?.filter(([c]) => units.unitOf[c] === r);
+            return mine ? fits(mine, persons) : 0;
+          });
+          if (!(own > 0)) continue;
+          let tries = 0;
+          for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+            const s = looked[i];
+            for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
+              let moved = false;
+              for (const persons of kinds) {
+                if (met(q)) break;
+                const mine = ours(persons, s);
+                const other = mine && theirs(mine, s, persons);
+                if (!mine || !other) continue;
+                tries++;
+                const amount = step(cA, col, missing(), Math.min(fits(mine, persons), fits(other, persons)));
+                if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
+              }
+              if (!moved) break;
+            }
+          }
+          settle();
+        }
+      }
+    }
+  }
   return count;
 }

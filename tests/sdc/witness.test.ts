@@ -21,13 +21,16 @@ const AGE_CLASSES: ClassRelations = [["tot", ["a1", "a2"]]];
  * `values` their län (L = Σ kommuner, cell by cell); `values` lists each region's cells class by
  * class, kön t, 1, 2 within each; `hidden` says which cells are suppressed. Counts of 1–4 among
  * them answer to the count rule, the others are secondary. Each of `ties` (region, kön, class)
- * gets a suppressed child outside every unit that equals it, as a RegSO that is a kommun's only one.
+ * gets a suppressed child outside every unit that equals it, as a RegSO that is a kommun's only one,
+ * or children that add up to it (`parts`); with `below`, each child is a unit of its own below the
+ * kommun, tied by kommun ≥ Σ RegSO (as regso_kommun) with no room.
  */
 async function kommunerByClass(
   values: Record<string, number[]>,
   hidden: (region: string, kon: string, klass: string) => boolean,
   relations: ClassRelations = AGE_CLASSES,
-  ties: [string, string, string][] = [],
+  ties: [string, string, string, number[]?][] = [],
+  below = false,
 ) {
   const con = await openDatabase({ threads: 1 });
   const classes = [...new Set(relations.flatMap(([parent, children]) => [parent, ...children]))];
@@ -45,9 +48,11 @@ async function kommunerByClass(
     }),
   );
   const members: string[] = [];
+  const inequalities: number[] = [];
   let g = 0;
-  const group = (parent: number, children: number[]) => {
+  const group = (parent: number, children: number[], kind: "eq" | "ge" = "eq") => {
     g++;
+    if (kind === "ge") inequalities.push(g);
     members.push(`(${g}, ${parent}, true)`, ...children.map((c) => `(${g}, ${c}, false)`));
   };
   for (const region of regions) {
@@ -60,13 +65,16 @@ async function kommunerByClass(
           children.map((child) => id(region, kon, child)),
         );
   }
-  ties.forEach(([region, kon, klass], k) => {
-    const tie = regions.length * slices.length + k + 1;
+  let tie = regions.length * slices.length;
+  ties.forEach(([region, kon, klass, parts], k) => {
     const v = values[region][slices.findIndex(([a, b]) => a === kon && b === klass)];
-    cells.push(
-      `(${tie}, 1, 2022, 'regso', '${region}R', '${kon}', '${klass}', ${v}, 'count', 'sekundar', true)`,
-    );
-    group(id(region, kon, klass), [tie]);
+    const children = (parts ?? [v]).map((part, i) => {
+      cells.push(
+        `(${++tie}, 1, 2022, 'regso', '${region}R${k}.${i}', '${kon}', '${klass}', ${part}, 'count', 'sekundar', true)`,
+      );
+      return tie;
+    });
+    group(id(region, kon, klass), children, below ? "ge" : "eq");
   });
   const kommuner = regions.filter((r) => r !== "L");
   if (regions.includes("L"))
@@ -79,13 +87,14 @@ async function kommunerByClass(
     con,
     `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")})
        v(id, tk, ar, niva, region, kon, alder, antal, kind, rule, sup);
-     CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal, true AS eq_antal FROM range(${g});
+     CREATE TABLE t_groups AS SELECT range + 1 AS grp, true AS valid_antal,
+       range + 1 NOT IN (${[0, ...inequalities].join(", ")}) AS eq_antal FROM range(${g});
      CREATE TABLE t_members AS SELECT * FROM (VALUES ${members.join(", ")}) v(grp, id, is_parent);`,
   );
   const kommunSpec: TableSpec = {
     ...spec,
     witnessUnits: {
-      unit: "CASE WHEN niva = 'kommun' THEN region END",
+      unit: `CASE WHEN niva = 'kommun' ${below ? "OR niva = 'regso'" : ""} THEN region END`,
       parent: "NULL",
       pool: "CASE WHEN niva = 'kommun' THEN 'L' END",
       slice: "kon || '|' || alder",
@@ -518,6 +527,60 @@ describe("proveByWitnesses", () => {
         ["ut", ["v1", "v2"]],
       ],
       [["K1", "1", "sv"]],
+    );
+    await expectWitnessed(con, kommunSpec, 1);
+  });
+  it("closes an exchange over the RegSOs below a kommun, and the partner's mirror over its own", async () => {
+    // As above, but both sv and nd kön 1 of K1 are held by RegSOs below it (K1 ≥ RegSO, with no
+    // room): whichever gives up the 4 persons, its RegSO must give them up too. sv holds more, so
+    // K1 loses them from sv and from the RegSO below it; K2 mirrors at kommun level only.
+    //                  v1 kön 1   v1 t   ut kön 1   ut t   sv kön 1   sv t   RegSO of sv kön 1
+    //     K1             1 → 5   6 → 10   8 → 12  18 → 22  12 → 8  17 → 13       12 → 8
+    //     K2             9 → 5  15 → 11  15 → 11  28 → 24  15 → 19  27 → 31
+    // L, every published total, v2 and nd stay.
+    const { con, kommunSpec } = await kommunerByClass(
+      {
+        K1: [45, 25, 20, 17, 12, 5, 10, 5, 5, 18, 8, 10, 6, 1, 5, 12, 7, 5],
+        K2: [72, 40, 32, 27, 15, 12, 17, 10, 7, 28, 15, 13, 15, 9, 6, 13, 6, 7],
+        L: [117, 65, 52, 44, 27, 17, 27, 15, 12, 46, 23, 23, 21, 10, 11, 25, 13, 12],
+      },
+      (region, _, klass) => region !== "L" && klass !== "tot" && klass !== "v2",
+      [
+        ["tot", ["sv", "nd", "ut"]],
+        ["ut", ["v1", "v2"]],
+      ],
+      [
+        ["K1", "1", "sv"],
+        ["K1", "1", "nd"],
+      ],
+      true,
+    );
+    await expectWitnessed(con, kommunSpec, 1);
+  });
+  it("spreads an exchange over RegSOs when none below the kommun holds all that is missing", async () => {
+    // As above, with K1's sv kön 1 (12) held by four RegSOs of 3 each and its nd kön 1 (5) by two
+    // of 2 and 3. sv has the most room, but no RegSO of it holds the 4 persons that v1 kön 1 lacks:
+    // the first exchange takes 3 from the first RegSO (its room), the pattern is closed anew and
+    // the second takes the last one from the next. K2 mirrors both at kommun level:
+    //                  v1 kön 1   v1 t   ut kön 1   ut t   sv kön 1   sv t   RegSOs of sv kön 1
+    //     K1             1 → 5   6 → 10   8 → 12  18 → 22  12 → 8  17 → 13   3, 3, 3, 3 → 0, 2, 3, 3
+    //     K2             9 → 5  15 → 11  15 → 11  28 → 24  15 → 19  27 → 31
+    const { con, kommunSpec } = await kommunerByClass(
+      {
+        K1: [45, 25, 20, 17, 12, 5, 10, 5, 5, 18, 8, 10, 6, 1, 5, 12, 7, 5],
+        K2: [72, 40, 32, 27, 15, 12, 17, 10, 7, 28, 15, 13, 15, 9, 6, 13, 6, 7],
+        L: [117, 65, 52, 44, 27, 17, 27, 15, 12, 46, 23, 23, 21, 10, 11, 25, 13, 12],
+      },
+      (region, _, klass) => region !== "L" && klass !== "tot" && klass !== "v2",
+      [
+        ["tot", ["sv", "nd", "ut"]],
+        ["ut", ["v1", "v2"]],
+      ],
+      [
+        ["K1", "1", "sv", [3, 3, 3, 3]],
+        ["K1", "1", "nd", [2, 3]],
+      ],
+      true,
     );
     await expectWitnessed(con, kommunSpec, 1);
   });
