@@ -1179,9 +1179,9 @@ export function proveByWitnesses(
   // kommun holds no more of them than its RegSOs together (kommun ≥ Σ RegSO, with no room). So the
   // pattern is closed over the kommun and the units below it, every relation there holding again,
   // and each partner kommun of the län closes the mirrored pattern over its own units below; the
-  // relations to the län balance between the two. This proves most kommun denominators of small
+  // relations to the län balance between the two. This proves many kommun denominators of small
   // universes (behöriga till gymnasiet and högskola, sfi), which otherwise go to the LP.
-  /** The unit directly above unit v through a relation (RegSO → kommun, DeSO → RegSO; 0: none). */
+  /** A unit directly above unit v through a relation (RegSO → kommun, DeSO → RegSO or kommun; 0: none). */
   const above = new Int32Array(unitCount + 1);
   for (let g = 0; g < graph.groups; g++) {
     const p = groupParent[g];
@@ -1201,6 +1201,13 @@ export function proveByWitnesses(
   }
   /** Cell c lies in unit u or a unit below it. */
   const inTree = (c: number, u: number) => units.unitOf[c] !== 0 && topOf[units.unitOf[c]] === u;
+  // closeAcross's working state, reused from one closure to the next (stamped, not cleared).
+  const closeCoef = new Float64Array(graph.cells);
+  const closeCellStamp = new Int32Array(graph.cells);
+  const closeSum = new Float64Array(graph.groups);
+  const closeGroupStamp = new Int32Array(graph.groups);
+  const closeFixed = new Int32Array(graph.cells);
+  let closing = 0;
   /**
    * Closes the changes `start` (cell, coefficient; these stay as given) over unit u and the units
    * below it: every relation whose parent lies there holds again — an equation balanced, a ≥ not
@@ -1215,19 +1222,27 @@ export function proveByWitnesses(
     col: number,
     room: (cell: number, k: number) => number,
   ) => {
-    const coef = new Map<number, number>();
-    const fixed = new Set(start.map(([c]) => c));
+    closing++;
+    const touched: number[] = [];
+    for (const [c] of start) closeFixed[c] = closing;
     const inside = (g: number) =>
       graph.valid[col][g] === 1 && groupParent[g] >= 0 && inTree(groupParent[g], u);
+    const has = (y: number) => closeCellStamp[y] === closing;
+    const coefOf = (y: number) => (has(y) ? closeCoef[y] : 0);
     // Each group's parent less its children, kept as cells change: a kommun's relation to its
     // DeSOs has hundreds of members, too many to sum for every candidate.
-    const sums = new Map<number, number>();
-    const imbalance = (g: number) => sums.get(g) ?? 0;
+    const imbalance = (g: number) => (closeGroupStamp[g] === closing ? closeSum[g] : 0);
     const shift = (y: number, k: number) => {
-      coef.set(y, (coef.get(y) ?? 0) + k);
+      if (!has(y)) {
+        closeCellStamp[y] = closing;
+        closeCoef[y] = 0;
+        touched.push(y);
+      }
+      closeCoef[y] += k;
       for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
         const g = graph.cellGroup[j];
-        sums.set(g, imbalance(g) + (groupParent[g] === y ? k : -k));
+        closeSum[g] = imbalance(g) + (groupParent[g] === y ? k : -k);
+        closeGroupStamp[g] = closing;
       }
     };
     for (const [c, k] of start) shift(c, k);
@@ -1249,7 +1264,7 @@ export function proveByWitnesses(
       let bestWeight = Number.NEGATIVE_INFINITY;
       for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
         const y = graph.memberCell[m];
-        if (graph.memberIsParent[m] || coef.has(y) || !canChange(y, k)) continue;
+        if (graph.memberIsParent[m] || has(y) || !canChange(y, k)) continue;
         const n = cost(y, k, g);
         const w = room(y, k);
         if (n < bestCost || (n === bestCost && w > bestWeight)) {
@@ -1279,7 +1294,7 @@ export function proveByWitnesses(
           if (!short(g, d)) continue;
           const p = groupParent[g];
           if (p === x) needChild.push(g);
-          else if (!fixed.has(p) && canChange(p, -d)) change(p, -d);
+          else if (closeFixed[p] !== closing && canChange(p, -d)) change(p, -d);
           else {
             const y = choose(g, d);
             if (y < 0) return undefined;
@@ -1297,7 +1312,8 @@ export function proveByWitnesses(
       change(y, d);
     }
     const changes: [number, number][] = [];
-    for (const [y, k] of coef) {
+    for (const y of touched) {
+      const k = coefOf(y);
       if (k === 0) continue;
       for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++)
         if (inside(graph.cellGroup[j]) && short(graph.cellGroup[j], imbalance(graph.cellGroup[j])))
@@ -1306,19 +1322,28 @@ export function proveByWitnesses(
     }
     return changes;
   };
-  /** How many times the changes fit (persons counted in `persons`): what the losing cells hold,
-   * a numerator never above its denominator; NaN when a cell is published or has no value. */
+  /** What cell y allows a change of k persons counted in `persons`: what it holds where it loses
+   * them (a denominator no lower than its numerator), its numerator's distance to its
+   * denominator where only the numerator gains; NaN where a column has no value. */
+  const roomFor = (y: number, k: number, persons: number[]) => {
+    let room = Number.POSITIVE_INFINITY;
+    for (const c of persons) {
+      const v = value(y, c);
+      if (Number.isNaN(v)) return Number.NaN;
+      if (k < 0 && nonNegative(y, c)) room = Math.min(room, v / -k);
+    }
+    if (persons.length === 1 && k < 0 && persons[0] === den) room = Math.min(room, headroom(y) / -k);
+    if (persons.length === 1 && k > 0 && persons[0] === num) room = Math.min(room, headroom(y) / k);
+    return room;
+  };
+  /** How many times the changes fit (persons counted in `persons`): the least room of their
+   * cells; NaN when a cell is published or has no value. */
   const fits = (changes: [number, number][], persons: number[]) => {
     let cap = Number.POSITIVE_INFINITY;
     for (const [c, k] of changes) {
-      if (!hid(c)) return Number.NaN;
-      for (const col of persons) if (Number.isNaN(graph.values[col][c])) return Number.NaN;
-      if (persons.length > 1) {
-        if (k < 0) for (const col of persons) cap = Math.min(cap, value(c, col) / -k);
-      } else if (k < 0) {
-        cap = Math.min(cap, value(c, persons[0]) / -k);
-        if (persons[0] === den) cap = Math.min(cap, headroom(c) / -k);
-      } else if (persons[0] === num) cap = Math.min(cap, headroom(c) / k);
+      const room = hid(c) ? roomFor(c, k, persons) : Number.NaN;
+      if (Number.isNaN(room)) return Number.NaN;
+      cap = Math.min(cap, room);
     }
     return cap;
   };
@@ -1335,20 +1360,6 @@ export function proveByWitnesses(
           add(c, col, k * amount);
         }
     return keepIfValid(mark);
-  };
-  /** What cell y allows a change of k persons counted in `persons`: what it holds where it loses
-   * them (a denominator no lower than its numerator), its numerator's distance to its
-   * denominator where only the numerator gains; NaN where a column has no value. */
-  const roomFor = (y: number, k: number, persons: number[]) => {
-    let room = Number.POSITIVE_INFINITY;
-    for (const c of persons) {
-      const v = value(y, c);
-      if (Number.isNaN(v)) return Number.NaN;
-      if (k < 0 && nonNegative(y, c)) room = Math.min(room, v / -k);
-    }
-    if (persons.length === 1 && k < 0 && persons[0] === den) room = Math.min(room, headroom(y) / -k);
-    if (persons.length === 1 && k > 0 && persons[0] === num) room = Math.min(room, headroom(y) / k);
-    return room;
   };
   // Not in a repair: there the LP proves most of these without hiding more cells.
   for (const members of repair ? [] : swapping.values()) {
