@@ -212,6 +212,8 @@ async function protectPartition(
       near: near || (lpOn && round > 1),
       graph,
       witnesses: lpOn,
+      // What the witness step proved before it hid anything needs no second search in round 1.
+      witnessed: round === 1 ? witnessed.proofs : undefined,
       hide: lpOn,
       certificates,
       onProgress: (m) => options.progress(`disclosure control: ${options.label}: LP: ${m}`),

@@ -682,6 +682,12 @@ export async function findExposures(
     /** Prove with witness tables (default true). Protection with the LP off skips them: they
      * decide nothing it acts on. */
     witnesses?: boolean;
+    /**
+     * Requirements proven by witness tables on a pattern that hid no more than this one (cell →
+     * positions among the cell's requirements, as witness-repair.ts returns them): they stand, as
+     * hiding more only widens every interval, and count as witnessed.
+     */
+    witnessed?: Map<number, number[]>;
     /** Propagate bounds only near the `only` cells (bounds.ts, `ballAround`): a cheaper check
      * that finds fewer exposures, for the rounds of a repair between two full ones. */
     near?: boolean;
@@ -829,6 +835,15 @@ export async function findExposures(
     const own = byCell.get(c);
     if (own) for (const k of ks) proven[own[k]] = 1;
   }
+  for (const [c, ks] of options.witnessed ?? []) {
+    const own = byCell.get(c);
+    if (own)
+      for (const k of ks)
+        if (!proven[own[k]]) {
+          proven[own[k]] = 1;
+          stats.witnessed++;
+        }
+  }
   // 0. Protection's tables, checked here (certificates.ts), then witness tables built by moving
   // whole small areas (witness.ts): no LP needed for either. Witnesses are skipped when
   // there is nothing to prove, as in a repair round whose exposed cells all lie outside units.
@@ -843,7 +858,7 @@ export async function findExposures(
       proven,
     ).proven;
   if (units && witnesses && requirements.length > 0)
-    stats.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+    stats.witnessed += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
   lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;

@@ -30,6 +30,12 @@ export interface WitnessRepairResult {
   hidden: number[];
   /** Left without a witness. */
   open: number;
+  /**
+   * The requirements proven before any cell was hidden: cell → positions among the cell's
+   * requirements (cellRequirements). Their witnesses stand for any later pattern, which only
+   * hides more, so the LP's first round need not build them again.
+   */
+  proofs: Map<number, number[]>;
 }
 
 /** Gives every requirement of the cells of units a witness, hiding published cells where needed. */
@@ -41,7 +47,14 @@ export async function repairByWitnesses(
   graph: SdcGraph,
   passes: number[] = REPAIR_PASSES,
 ): Promise<WitnessRepairResult> {
-  const result: WitnessRepairResult = { requirements: 0, witnessed: 0, repaired: 0, hidden: [], open: 0 };
+  const result: WitnessRepairResult = {
+    requirements: 0,
+    witnessed: 0,
+    repaired: 0,
+    hidden: [],
+    open: 0,
+    proofs: new Map(),
+  };
   if (!spec.witnessUnits || spec.additive.length === 0) return result;
   graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
   const units = graph.units;
@@ -53,6 +66,10 @@ export async function repairByWitnesses(
   const proven = new Uint8Array(requirements.length);
   const nonNegative = nonNegativeOf(graph, spec);
   result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+  for (const [c, own] of byCell) {
+    const positions = own.flatMap((r, k) => (proven[r] ? [k] : []));
+    if (positions.length > 0) result.proofs.set(c, positions);
+  }
   for (const maxHidden of passes) {
     if (result.witnessed + result.repaired === requirements.length) break;
     result.repaired += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {

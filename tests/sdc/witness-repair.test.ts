@@ -39,6 +39,11 @@ describe("repairByWitnesses", () => {
       repaired: 6,
       hidden: [id("D3", 1) - 1, id("D3", 2) - 1, id("R2", 1) - 1, id("R2", 2) - 1],
       open: 0,
+      // The two proven before any hiding: the count requirement (the only one) of D1 t and D2 t.
+      proofs: new Map([
+        [id("D1", 0) - 1, [0]],
+        [id("D2", 0) - 1, [0]],
+      ]),
     });
     // The LP, independently, finds nothing exposed in the table as now suppressed.
     const { exposures } = await findExposures(con, "t", spec, rules, { witnesses: false });
@@ -49,8 +54,16 @@ describe("repairByWitnesses", () => {
     const { con, id, result } = await repaired([2]);
     expect(result).toMatchObject({ witnessed: 2, repaired: 0, hidden: [], open: 6 });
     // And the LP still finds the six cells by kön exposed: R1 1 = 4 and R1 2 = 3 exactly, D1 and
-    // D2 by kön within [0, 4] and [0, 3].
-    const { exposures } = await findExposures(con, "t", spec, rules, { witnesses: false });
+    // D2 by kön within [0, 4] and [0, 3]. D1 t and D2 t come proven from the witness step (no
+    // search for witnesses here), so the LP is not asked about them.
+    const { exposures, stats } = await findExposures(con, "t", spec, rules, {
+      witnesses: false,
+      witnessed: result.proofs,
+    });
+    expect(stats).toMatchObject({ requirements: 8, witnessed: 2 });
+    // With the witness search on as well, they are counted once, and it finds no more.
+    const searched = await findExposures(con, "t", spec, rules, { witnessed: result.proofs });
+    expect(searched.stats).toMatchObject({ requirements: 8, witnessed: 2 });
     expect([...new Set(exposures.map((e) => e.cell))]).toEqual(
       ["D1", "D2", "R1"].flatMap((r) => [id(r, 1), id(r, 2)]),
     );
