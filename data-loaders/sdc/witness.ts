@@ -866,6 +866,136 @@ export function proveByWitnesses(
       }
     return [...inPattern].map((x): [number, number] => [units.sliceOf[x], 1]);
   };
+  /** How `balance` treats the relations it closes. */
+  interface Balancing {
+    /** The relations to close. */
+    closes: (g: number) => boolean;
+    /** Whether relation g is short when its parent less its children changed by d. */
+    short: (g: number, d: number) => boolean;
+    /** Whether cell y may change by k (the start changes stay as given). */
+    may: (y: number, k: number) => boolean;
+    /** Among children of equal cost, the one of largest weight is chosen. */
+    weight: (y: number, k: number) => number;
+    /** Most changes before it is given up. */
+    steps: number;
+  }
+  // balance's working state, reused from one call to the next (stamped, not cleared).
+  const closeCoef = new Float64Array(graph.cells);
+  const closeCellStamp = new Int32Array(graph.cells);
+  const closeSum = new Float64Array(graph.groups);
+  const closeGroupStamp = new Int32Array(graph.groups);
+  const closeFixed = new Int32Array(graph.cells);
+  let closing = 0;
+  /**
+   * Closes the changes `start` (cell, coefficient): every relation that `closes` and that a
+   * change touches holds again. A changed child moves its parent where the parent may change,
+   * else a sibling the other way; a changed parent moves one child, one at a time, so that the
+   * next choice sees what this one brought in. Each choice is the child that leaves the fewest
+   * other relations short, then the one of largest weight; a cell changed once is not chosen
+   * again (undoing a change would lead back to a pattern tried before). Cell coefficients, in the
+   * order first changed; undefined when it does not close within `how.steps` changes.
+   */
+  const balance = (start: [number, number][], how: Balancing): [number, number][] | undefined => {
+    closing++;
+    const touched: number[] = [];
+    const has = (y: number) => closeCellStamp[y] === closing;
+    // Each group's parent less its children, kept as cells change: a kommun's relation to its
+    // DeSOs has hundreds of members, too many to sum for every candidate.
+    const imbalance = (g: number) => (closeGroupStamp[g] === closing ? closeSum[g] : 0);
+    const shift = (y: number, k: number) => {
+      if (!has(y)) {
+        closeCellStamp[y] = closing;
+        closeCoef[y] = 0;
+        touched.push(y);
+      }
+      closeCoef[y] += k;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const g = graph.cellGroup[j];
+        closeSum[g] = imbalance(g) + (groupParent[g] === y ? k : -k);
+        closeGroupStamp[g] = closing;
+      }
+    };
+    for (const [c, k] of start) {
+      shift(c, k);
+      closeFixed[c] = closing;
+    }
+    /** Relations of y besides g that a change of y by k leaves short, less those it closes. */
+    const cost = (y: number, k: number, g: number) => {
+      let n = 0;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const h = graph.cellGroup[j];
+        if (h === g || !how.closes(h)) continue;
+        const before = imbalance(h);
+        n +=
+          (how.short(h, before + (groupParent[h] === y ? k : -k)) ? 1 : 0) - (how.short(h, before) ? 1 : 0);
+      }
+      return n;
+    };
+    /** The child of g best changed by k (−1: none). */
+    const choose = (g: number, k: number) => {
+      let best = -1;
+      let bestCost = Number.POSITIVE_INFINITY;
+      let bestWeight = Number.NEGATIVE_INFINITY;
+      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
+        const y = graph.memberCell[m];
+        if (graph.memberIsParent[m] || has(y) || !how.may(y, k)) continue;
+        const n = cost(y, k, g);
+        const w = how.weight(y, k);
+        if (n < bestCost || (n === bestCost && w > bestWeight)) {
+          best = y;
+          bestCost = n;
+          bestWeight = w;
+        }
+      }
+      return best;
+    };
+    const pending = start.map(([c]) => c);
+    const needChild: number[] = [];
+    let steps = 0;
+    const change = (y: number, k: number) => {
+      shift(y, k);
+      pending.push(y);
+      steps++;
+    };
+    for (;;) {
+      while (pending.length > 0) {
+        if (steps > how.steps) return undefined;
+        const x = pending.pop() as number;
+        for (let j = graph.cellStart[x]; j < graph.cellStart[x + 1]; j++) {
+          const g = graph.cellGroup[j];
+          if (!how.closes(g)) continue;
+          const d = imbalance(g);
+          if (!how.short(g, d)) continue;
+          const p = groupParent[g];
+          if (p === x) needChild.push(g);
+          else if (closeFixed[p] !== closing && how.may(p, -d)) change(p, -d);
+          else {
+            const y = choose(g, d);
+            if (y < 0) return undefined;
+            change(y, d);
+          }
+        }
+      }
+      const g = needChild.pop();
+      if (g === undefined) break;
+      const d = imbalance(g);
+      if (!how.short(g, d)) continue;
+      const y = choose(g, d);
+      if (y < 0) return undefined;
+      change(y, d);
+    }
+    const changes: [number, number][] = [];
+    for (const y of touched) {
+      const k = closeCoef[y];
+      if (k === 0) continue;
+      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
+        const g = graph.cellGroup[j];
+        if (how.closes(g) && how.short(g, imbalance(g))) return undefined;
+      }
+      changes.push([y, k]);
+    }
+    return changes;
+  };
   /**
    * An exchange inside unit u, for a cell whose person pattern runs into a published total: persons
    * of the kind of cell c come in and persons of another kind leave, so that no published cell of
@@ -883,89 +1013,15 @@ export function proveByWitnesses(
     col: number,
     weight: (cell: number, k: number) => number,
   ) => {
-    const coef = new Map<number, number>([[c, 1]]);
-    const imbalance = (g: number) => {
-      let d = coef.get(groupParent[g]) ?? 0;
-      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++)
-        if (!graph.memberIsParent[m]) d -= coef.get(graph.memberCell[m]) ?? 0;
-      return d;
-    };
-    /** Relations of y besides g that a change of y by k unbalances, less those it balances. */
-    const cost = (y: number, k: number, g: number) => {
-      let n = 0;
-      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
-        const h = graph.cellGroup[j];
-        if (h === g || !isKept(h, u, col)) continue;
-        const before = imbalance(h);
-        const after = before + (groupParent[h] === y ? k : -k);
-        n += (after !== 0 ? 1 : 0) - (before !== 0 ? 1 : 0);
-      }
-      return n;
-    };
-    /** The child of g best changed by k (−1: none), among those not changed yet: undoing a change
-     * would lead back to the pattern a swap or a person move tries. */
-    const choose = (g: number, k: number) => {
-      let best = -1;
-      let bestCost = Number.POSITIVE_INFINITY;
-      let bestWeight = Number.NEGATIVE_INFINITY;
-      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
-        const y = graph.memberCell[m];
-        if (graph.memberIsParent[m] || coef.has(y) || !movable(y, col) || Number.isNaN(graph.values[col][y]))
-          continue;
-        const n = cost(y, k, g);
-        const w = weight(y, k);
-        if (n < bestCost || (n === bestCost && w > bestWeight)) {
-          best = y;
-          bestCost = n;
-          bestWeight = w;
-        }
-      }
-      return best;
-    };
-    const pending = [c];
-    const needChild: number[] = [];
-    let steps = 0;
-    const change = (y: number, k: number) => {
-      coef.set(y, (coef.get(y) ?? 0) + k);
-      pending.push(y);
-      steps++;
-    };
-    for (;;) {
-      while (pending.length > 0) {
-        if (steps > EXCHANGE_STEPS) return undefined;
-        const x = pending.pop() as number;
-        for (let j = graph.cellStart[x]; j < graph.cellStart[x + 1]; j++) {
-          const g = graph.cellGroup[j];
-          if (!isKept(g, u, col)) continue;
-          const d = imbalance(g);
-          if (d === 0) continue;
-          const p = groupParent[g];
-          if (p === x) needChild.push(g);
-          else if (p !== c && movable(p, col)) change(p, -d);
-          else {
-            const y = choose(g, d);
-            if (y < 0) return undefined;
-            change(y, d);
-          }
-        }
-      }
-      // One child at a time, so that the next choice sees what this one brought in.
-      const g = needChild.pop();
-      if (g === undefined) break;
-      const d = imbalance(g);
-      if (d === 0) continue;
-      const y = choose(g, d);
-      if (y < 0) return undefined;
-      change(y, d);
-    }
-    const pattern: [number, number][] = [];
-    for (const [y, k] of coef) {
-      if (k === 0) continue;
-      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++)
-        if (isKept(graph.cellGroup[j], u, col) && imbalance(graph.cellGroup[j]) !== 0) return undefined;
-      pattern.push([units.sliceOf[y], k]);
-    }
-    return pattern;
+    const changes = balance([[c, 1]], {
+      closes: (g) => isKept(g, u, col),
+      // Inequalities inside u are kept as they are: Σ children stays where the parent does.
+      short: (_, d) => d !== 0,
+      may: (y) => movable(y, col) && !Number.isNaN(graph.values[col][y]),
+      weight,
+      steps: EXCHANGE_STEPS,
+    });
+    return changes?.map(([y, k]): [number, number] => [units.sliceOf[y], k]);
   };
   // Cycles inside one unit: the cell gains from a sibling of one equation (kön 2 of its class),
   // a sibling of another equation (kön 1 of another class) loses, and the fourth corner (kön 2
@@ -1042,6 +1098,33 @@ export function proveByWitnesses(
         }
       }
   };
+  /**
+   * What moves for requirement q: the column its bound raises (a complement raises the
+   * denominator), the direction (+1: the unit gains the persons, for an upper bound; −1: it gives
+   * them away, for a lower one), what is still missing, and which persons: those counted in the
+   * column alone, and for a share's numerator or denominator also those counted in both (the
+   * cells giving persons away may be near their numerator or near their denominator).
+   * `together` sums what every kind of persons allows (a kind a cell does not allow counts 0).
+   * Undefined when no term of the bound rises.
+   */
+  const moveFor = (q: number) => {
+    const req = requirements[q];
+    const term = req.terms.find((t) => t.coef > 0);
+    if (!term) return undefined;
+    const col = column.get(term.column) as number;
+    const sign = req.sense === "max" ? 1 : -1;
+    const kinds: number[][] =
+      coupled && req.terms.length === 1 && (col === num || col === den) ? [[col], [num, den]] : [[col]];
+    const together = (allow: (persons: number[]) => number) => {
+      let sum = 0;
+      for (const persons of kinds) {
+        const x = allow(persons);
+        if (x > 0) sum += x;
+      }
+      return sum;
+    };
+    return { col, sign, kinds, together, missing: () => sign * shortfall(q) };
+  };
   for (const members of swapping.values()) {
     const byParent = groupBy(members, (u) => units.parent[u]);
     for (const r of members) {
@@ -1052,18 +1135,9 @@ export function proveByWitnesses(
         const cA = units.cell[k];
         for (const q of byCell.get(cA) ?? []) {
           if (proven[q]) continue;
-          const req = requirements[q];
-          const term = req.terms.find((t) => t.coef > 0);
-          if (!term) continue;
-          const col = column.get(term.column) as number;
-          // r gains the persons for an upper bound and gives them away for a lower one.
-          const sign = req.sense === "max" ? 1 : -1;
-          const missing = () => sign * shortfall(q);
-          // Which persons move: those counted in col alone, and for a share's numerator or
-          // denominator also those counted in both, where the cells giving persons away are
-          // near their numerator (denominator-only persons) or their denominator (the others).
-          const kinds: number[][] =
-            coupled && req.terms.length === 1 && (col === num || col === den) ? [[col], [num, den]] : [[col]];
+          const move = moveFor(q);
+          if (!move) continue;
+          const { col, sign, missing, kinds, together } = move;
           const capacity = (pattern: [number, number][], u: number, sgn: number, persons: number[]) =>
             persons.length === 1 ? capacityOf(pattern, u, sgn, col) : capacityOfPersons(pattern, u, sgn);
           const own = (pattern: [number, number][], persons: number[]) => capacity(pattern, r, sign, persons);
@@ -1076,15 +1150,6 @@ export function proveByWitnesses(
                 capacity(pattern, units.parent[s], -sign, persons),
               );
             return cap;
-          };
-          /** What all kinds of persons together allow (a kind a cell does not allow counts 0). */
-          const together = (allow: (persons: number[]) => number) => {
-            let sum = 0;
-            for (const persons of kinds) {
-              const x = allow(persons);
-              if (x > 0) sum += x;
-            }
-            return sum;
           };
           // A cell that no relation pins down moves alone (the checks see any relation it breaks).
           const alone = step(cA, col, missing(), Number.POSITIVE_INFINITY);
@@ -1201,13 +1266,6 @@ export function proveByWitnesses(
   }
   /** Cell c lies in unit u or a unit below it. */
   const inTree = (c: number, u: number) => units.unitOf[c] !== 0 && topOf[units.unitOf[c]] === u;
-  // closeAcross's working state, reused from one closure to the next (stamped, not cleared).
-  const closeCoef = new Float64Array(graph.cells);
-  const closeCellStamp = new Int32Array(graph.cells);
-  const closeSum = new Float64Array(graph.groups);
-  const closeGroupStamp = new Int32Array(graph.groups);
-  const closeFixed = new Int32Array(graph.cells);
-  let closing = 0;
   /**
    * Closes the changes `start` (cell, coefficient; these stay as given) over unit u and the units
    * below it: every relation whose parent lies there holds again — an equation balanced, a ≥ not
@@ -1221,107 +1279,14 @@ export function proveByWitnesses(
     start: [number, number][],
     col: number,
     room: (cell: number, k: number) => number,
-  ) => {
-    closing++;
-    const touched: number[] = [];
-    for (const [c] of start) closeFixed[c] = closing;
-    const inside = (g: number) =>
-      graph.valid[col][g] === 1 && groupParent[g] >= 0 && inTree(groupParent[g], u);
-    const has = (y: number) => closeCellStamp[y] === closing;
-    const coefOf = (y: number) => (has(y) ? closeCoef[y] : 0);
-    // Each group's parent less its children, kept as cells change: a kommun's relation to its
-    // DeSOs has hundreds of members, too many to sum for every candidate.
-    const imbalance = (g: number) => (closeGroupStamp[g] === closing ? closeSum[g] : 0);
-    const shift = (y: number, k: number) => {
-      if (!has(y)) {
-        closeCellStamp[y] = closing;
-        closeCoef[y] = 0;
-        touched.push(y);
-      }
-      closeCoef[y] += k;
-      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
-        const g = graph.cellGroup[j];
-        closeSum[g] = imbalance(g) + (groupParent[g] === y ? k : -k);
-        closeGroupStamp[g] = closing;
-      }
-    };
-    for (const [c, k] of start) shift(c, k);
-    const short = (g: number, d: number) => (graph.eq[col][g] ? d !== 0 : d < 0);
-    const canChange = (y: number, k: number) => hid(y) && room(y, k) > TOLERANCE;
-    const cost = (y: number, k: number, g: number) => {
-      let n = 0;
-      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++) {
-        const h = graph.cellGroup[j];
-        if (h === g || !inside(h)) continue;
-        const before = imbalance(h);
-        n += (short(h, before + (groupParent[h] === y ? k : -k)) ? 1 : 0) - (short(h, before) ? 1 : 0);
-      }
-      return n;
-    };
-    const choose = (g: number, k: number) => {
-      let best = -1;
-      let bestCost = Number.POSITIVE_INFINITY;
-      let bestWeight = Number.NEGATIVE_INFINITY;
-      for (let m = graph.groupStart[g]; m < graph.groupStart[g + 1]; m++) {
-        const y = graph.memberCell[m];
-        if (graph.memberIsParent[m] || has(y) || !canChange(y, k)) continue;
-        const n = cost(y, k, g);
-        const w = room(y, k);
-        if (n < bestCost || (n === bestCost && w > bestWeight)) {
-          best = y;
-          bestCost = n;
-          bestWeight = w;
-        }
-      }
-      return best;
-    };
-    const pending = start.map(([c]) => c);
-    const needChild: number[] = [];
-    let steps = 0;
-    const change = (y: number, k: number) => {
-      shift(y, k);
-      pending.push(y);
-      steps++;
-    };
-    for (;;) {
-      while (pending.length > 0) {
-        if (steps > 2 * EXCHANGE_STEPS) return undefined;
-        const x = pending.pop() as number;
-        for (let j = graph.cellStart[x]; j < graph.cellStart[x + 1]; j++) {
-          const g = graph.cellGroup[j];
-          if (!inside(g)) continue;
-          const d = imbalance(g);
-          if (!short(g, d)) continue;
-          const p = groupParent[g];
-          if (p === x) needChild.push(g);
-          else if (closeFixed[p] !== closing && canChange(p, -d)) change(p, -d);
-          else {
-            const y = choose(g, d);
-            if (y < 0) return undefined;
-            change(y, d);
-          }
-        }
-      }
-      // One child at a time, so that the next choice sees what this one brought in.
-      const g = needChild.pop();
-      if (g === undefined) break;
-      const d = imbalance(g);
-      if (!short(g, d)) continue;
-      const y = choose(g, d);
-      if (y < 0) return undefined;
-      change(y, d);
-    }
-    const changes: [number, number][] = [];
-    for (const y of touched) {
-      const k = coefOf(y);
-      if (k === 0) continue;
-      for (let j = graph.cellStart[y]; j < graph.cellStart[y + 1]; j++)
-        if (inside(graph.cellGroup[j]) && short(graph.cellGroup[j], imbalance(graph.cellGroup[j])))
-          return undefined;
-      changes.push([y, k]);
-    }
-    return changes;
-  };
+  ) =>
+    balance(start, {
+      closes: (g) => graph.valid[col][g] === 1 && groupParent[g] >= 0 && inTree(groupParent[g], u),
+      short: (g, d) => (graph.eq[col][g] ? d !== 0 : d < 0),
+      may: (y, k) => hid(y) && room(y, k) > TOLERANCE,
+      weight: room,
+      steps: 2 * EXCHANGE_STEPS,
+    });
   /** What cell y allows a change of k persons counted in `persons`: what it holds where it loses
    * them (a denominator no lower than its numerator), its numerator's distance to its
    * denominator where only the numerator gains; NaN where a column has no value. */
@@ -1370,22 +1335,9 @@ export function proveByWitnesses(
         const cA = units.cell[k];
         for (const q of byCell.get(cA) ?? []) {
           if (proven[q]) continue;
-          const req = requirements[q];
-          const term = req.terms.find((t) => t.coef > 0);
-          if (!term) continue;
-          const col = column.get(term.column) as number;
-          const sign = req.sense === "max" ? 1 : -1;
-          const missing = () => sign * shortfall(q);
-          const kinds: number[][] =
-            coupled && req.terms.length === 1 && (col === num || col === den) ? [[col], [num, den]] : [[col]];
-          const together = (allow: (persons: number[]) => number) => {
-            let sum = 0;
-            for (const persons of kinds) {
-              const x = allow(persons);
-              if (x > 0) sum += x;
-            }
-            return sum;
-          };
+          const move = moveFor(q);
+          if (!move) continue;
+          const { col, sign, missing, kinds, together } = move;
           // Partners that hold persons of the cell's kind (for an upper bound), most first, so
           // that few are needed.
           const held = (s: number) => {
