@@ -1125,116 +1125,122 @@ export function proveByWitnesses(
     };
     return { col, sign, kinds, together, missing: () => sign * shortfall(q) };
   };
+  /** The open requirements of unit r's cells that a column can move, cell by cell (each checked
+   * when reached, so that one proven on the way is passed over). */
+  function* openIn(r: number) {
+    const { from, to } = cellsOf(r);
+    for (let k = from; k < to; k++) {
+      const cA = units.cell[k];
+      for (const q of byCell.get(cA) ?? []) {
+        if (proven[q]) continue;
+        const move = moveFor(q);
+        if (move) yield { cA, q, move };
+      }
+    }
+  }
   for (const members of swapping.values()) {
     const byParent = groupBy(members, (u) => units.parent[u]);
     for (const r of members) {
       const partners = partnersOf(r, members, byParent);
       const looked = partners.slice(0, 4 * SWAP_PARTNERS);
-      const { from, to } = cellsOf(r);
-      for (let k = from; k < to; k++) {
-        const cA = units.cell[k];
-        for (const q of byCell.get(cA) ?? []) {
-          if (proven[q]) continue;
-          const move = moveFor(q);
-          if (!move) continue;
-          const { col, sign, missing, kinds, together } = move;
-          const capacity = (pattern: [number, number][], u: number, sgn: number, persons: number[]) =>
-            persons.length === 1 ? capacityOf(pattern, u, sgn, col) : capacityOfPersons(pattern, u, sgn);
-          const own = (pattern: [number, number][], persons: number[]) => capacity(pattern, r, sign, persons);
-          const side = (pattern: [number, number][], s: number, persons: number[]) => {
-            let cap = capacity(pattern, s, -sign, persons);
-            if (units.parent[s] !== units.parent[r])
-              cap = Math.min(
-                cap,
-                capacity(pattern, units.parent[r], sign, persons),
-                capacity(pattern, units.parent[s], -sign, persons),
-              );
-            return cap;
-          };
-          // A cell that no relation pins down moves alone (the checks see any relation it breaks).
-          const alone = step(cA, col, missing(), Number.POSITIVE_INFINITY);
-          if (alone > 0) trySwap(r, 0, [[sliceOf(cA), 1]], col, sign * alone);
-          if (!met(q)) cycles(r, cA, q, col, sign);
-          if (met(q)) {
-            settle();
-            continue;
-          }
-          // A first pattern, chosen by what r itself holds: hopeless requirements stop here.
-          // Where a person move runs into a published total, an exchange: chosen by what r holds
-          // where it gives persons away, then per partner by what the partner holds where it does.
-          const exchange = (s: number) =>
-            exchangePattern(r, cA, col, (y, k) => {
-              if (sign * k < 0) return value(y, col);
-              if (s === 0) return 0;
-              const ys = cellWithSlice(s, units.sliceOf[y]);
-              return ys < 0 || !hid(ys) ? -1 : value(ys, col);
-            });
-          // For an upper bound partners give persons of the cell's kind away: one that holds none
-          // in the cell's own slice cannot help, and it is hopeless unless they hold what r lacks.
-          const holds = (s: number) => {
-            if (sign < 0) return true;
-            const cs = cellWithSlice(s, sliceOf(cA));
-            return cs >= 0 && hid(cs) && value(cs, col) > 0;
-          };
-          if (sign > 0) {
-            let held = 0;
-            for (let i = 0; i < looked.length && !(held >= missing()); i++)
-              if (holds(looked[i])) held += value(cellWithSlice(looked[i], sliceOf(cA)), col);
-            if (!(held >= missing())) continue;
-          }
-          const person = personPattern(r, cA, col, (y) => value(y, col));
-          const first = person ?? exchange(0);
-          if (!first || !(together((persons) => own(first, persons)) >= missing())) continue;
-          const patterns = new Map<number, [number, number][]>();
-          let ownPatterns = 0;
-          /** The pattern for partner s: the first where it gives something; else, for a few
-           * partners, one of their own, with the children chosen where the partner holds most. */
-          const patternFor = (s: number) => {
-            let pattern = patterns.get(s);
-            if (!pattern) {
-              if (together((persons) => side(first, s, persons)) > 0 || ownPatterns >= OWN_PATTERNS)
-                pattern = first;
-              else {
-                ownPatterns++;
-                pattern =
-                  (person
-                    ? personPattern(r, cA, col, (y) => {
-                        const ys = cellWithSlice(s, units.sliceOf[y]);
-                        return ys < 0 ? -1 : value(ys, col);
-                      })
-                    : exchange(s)) ?? first;
-              }
-              patterns.set(s, pattern);
-            }
-            return pattern;
-          };
-          let offered = 0;
-          for (let i = 0; i < looked.length && !(offered >= missing()); i++)
-            if (holds(looked[i]))
-              offered += together((persons) => side(patternFor(looked[i]), looked[i], persons));
-          if (!(offered >= missing())) continue;
-          let tries = 0;
-          for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
-            const s = looked[i];
-            if (!holds(s)) continue;
-            const pattern = patternFor(s);
-            let moved = false;
-            for (const persons of kinds) {
-              if (met(q)) break;
-              const amount = step(
-                cA,
-                col,
-                missing(),
-                Math.min(own(pattern, persons), side(pattern, s, persons)),
-              );
-              if (!(amount > TOLERANCE)) continue;
-              moved = true;
-              trySwap(r, s, pattern, col, sign * amount, persons.length === 1 ? undefined : persons);
-            }
-            if (moved) tries++;
-          }
+      for (const { cA, q, move } of openIn(r)) {
+        const { col, sign, missing, kinds, together } = move;
+        const capacity = (pattern: [number, number][], u: number, sgn: number, persons: number[]) =>
+          persons.length === 1 ? capacityOf(pattern, u, sgn, col) : capacityOfPersons(pattern, u, sgn);
+        const own = (pattern: [number, number][], persons: number[]) => capacity(pattern, r, sign, persons);
+        const side = (pattern: [number, number][], s: number, persons: number[]) => {
+          let cap = capacity(pattern, s, -sign, persons);
+          if (units.parent[s] !== units.parent[r])
+            cap = Math.min(
+              cap,
+              capacity(pattern, units.parent[r], sign, persons),
+              capacity(pattern, units.parent[s], -sign, persons),
+            );
+          return cap;
+        };
+        // A cell that no relation pins down moves alone (the checks see any relation it breaks).
+        const alone = step(cA, col, missing(), Number.POSITIVE_INFINITY);
+        if (alone > 0) trySwap(r, 0, [[sliceOf(cA), 1]], col, sign * alone);
+        if (!met(q)) cycles(r, cA, q, col, sign);
+        if (met(q)) {
           settle();
+          continue;
         }
+        // A first pattern, chosen by what r itself holds: hopeless requirements stop here.
+        // Where a person move runs into a published total, an exchange: chosen by what r holds
+        // where it gives persons away, then per partner by what the partner holds where it does.
+        const exchange = (s: number) =>
+          exchangePattern(r, cA, col, (y, k) => {
+            if (sign * k < 0) return value(y, col);
+            if (s === 0) return 0;
+            const ys = cellWithSlice(s, units.sliceOf[y]);
+            return ys < 0 || !hid(ys) ? -1 : value(ys, col);
+          });
+        // For an upper bound partners give persons of the cell's kind away: one that holds none
+        // in the cell's own slice cannot help, and it is hopeless unless they hold what r lacks.
+        const holds = (s: number) => {
+          if (sign < 0) return true;
+          const cs = cellWithSlice(s, sliceOf(cA));
+          return cs >= 0 && hid(cs) && value(cs, col) > 0;
+        };
+        if (sign > 0) {
+          let held = 0;
+          for (let i = 0; i < looked.length && !(held >= missing()); i++)
+            if (holds(looked[i])) held += value(cellWithSlice(looked[i], sliceOf(cA)), col);
+          if (!(held >= missing())) continue;
+        }
+        const person = personPattern(r, cA, col, (y) => value(y, col));
+        const first = person ?? exchange(0);
+        if (!first || !(together((persons) => own(first, persons)) >= missing())) continue;
+        const patterns = new Map<number, [number, number][]>();
+        let ownPatterns = 0;
+        /** The pattern for partner s: the first where it gives something; else, for a few
+         * partners, one of their own, with the children chosen where the partner holds most. */
+        const patternFor = (s: number) => {
+          let pattern = patterns.get(s);
+          if (!pattern) {
+            if (together((persons) => side(first, s, persons)) > 0 || ownPatterns >= OWN_PATTERNS)
+              pattern = first;
+            else {
+              ownPatterns++;
+              pattern =
+                (person
+                  ? personPattern(r, cA, col, (y) => {
+                      const ys = cellWithSlice(s, units.sliceOf[y]);
+                      return ys < 0 ? -1 : value(ys, col);
+                    })
+                  : exchange(s)) ?? first;
+            }
+            patterns.set(s, pattern);
+          }
+          return pattern;
+        };
+        let offered = 0;
+        for (let i = 0; i < looked.length && !(offered >= missing()); i++)
+          if (holds(looked[i]))
+            offered += together((persons) => side(patternFor(looked[i]), looked[i], persons));
+        if (!(offered >= missing())) continue;
+        let tries = 0;
+        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+          const s = looked[i];
+          if (!holds(s)) continue;
+          const pattern = patternFor(s);
+          let moved = false;
+          for (const persons of kinds) {
+            if (met(q)) break;
+            const amount = step(
+              cA,
+              col,
+              missing(),
+              Math.min(own(pattern, persons), side(pattern, s, persons)),
+            );
+            if (!(amount > TOLERANCE)) continue;
+            moved = true;
+            trySwap(r, s, pattern, col, sign * amount, persons.length === 1 ? undefined : persons);
+          }
+          if (moved) tries++;
+        }
+        settle();
       }
     }
   }
@@ -1330,77 +1336,70 @@ export function proveByWitnesses(
   for (const members of repair ? [] : swapping.values()) {
     const tops = members.filter((u) => above[u] === 0);
     for (const r of tops) {
-      const { from, to } = cellsOf(r);
-      for (let k = from; k < to; k++) {
-        const cA = units.cell[k];
-        for (const q of byCell.get(cA) ?? []) {
-          if (proven[q]) continue;
-          const move = moveFor(q);
-          if (!move) continue;
-          const { col, sign, missing, kinds, together } = move;
-          // Partners that hold persons of the cell's kind (for an upper bound), most first, so
-          // that few are needed.
-          const held = (s: number) => {
-            const cs = cellWithSlice(s, sliceOf(cA));
-            return cs >= 0 && hid(cs) ? value(cs, col) : -1;
-          };
-          const partners = tops.filter(
-            (s) => s !== r && units.parent[s] === units.parent[r] && (sign < 0 || held(s) > 0),
-          );
-          if (sign > 0) partners.sort((x, y) => held(y) - held(x));
-          const looked = partners.slice(0, SWAP_PARTNERS);
-          if (sign > 0) {
-            let total = 0;
-            for (const s of looked) total += held(s);
-            if (!(total >= missing())) continue;
-          }
-          /** The cell of partner s that mirrors r's cell y (−1: none). */
-          const mirror = (y: number, s: number) => cellWithSlice(s, units.sliceOf[y]);
-          /**
-           * r's pattern for persons counted in `persons`, with partner s: r's cells at its own level
-           * must have room in s too, where the change is mirrored (s gives where r takes). Closed
-           * anew after every exchange, so that a RegSO that has given what it holds is passed over
-           * for the next.
-           */
-          const ours = (persons: number[], s?: number) =>
-            closeAcross(r, [[cA, sign]], col, (y, x) => {
-              const here = roomFor(y, x, persons);
-              if (s === undefined || units.unitOf[y] !== r) return here;
-              const ys = mirror(y, s);
-              return ys < 0 || !hid(ys) ? 0 : Math.min(here, roomFor(ys, -x, persons));
-            });
-          /** Partner s's side: r's own level mirrored, closed over the units below s. */
-          const theirs = (mine: [number, number][], s: number, persons: number[]) => {
-            const start: [number, number][] = [];
-            for (const [c, x] of mine) if (units.unitOf[c] === r) start.push([mirror(c, s), -x]);
-            return closeAcross(s, start, col, (y, x) => roomFor(y, x, persons));
-          };
-          // Hopeless unless r's own cells have room for some, with no partner to match. (Not for all
-          // that is missing: when one pattern's cells are used up, the next takes others.)
-          const own = together((persons) => {
-            const mine = ours(persons)?.filter(([c]) => units.unitOf[c] === r);
-            return mine ? fits(mine, persons) : 0;
-          });
-          if (!(own > 0)) continue;
-          let tries = 0;
-          for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
-            const s = looked[i];
-            for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
-              let moved = false;
-              for (const persons of kinds) {
-                if (met(q)) break;
-                const mine = ours(persons, s);
-                const other = mine && theirs(mine, s, persons);
-                if (!mine || !other) continue;
-                tries++;
-                const amount = step(cA, col, missing(), Math.min(fits(mine, persons), fits(other, persons)));
-                if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
-              }
-              if (!moved) break;
-            }
-          }
-          settle();
+      for (const { cA, q, move } of openIn(r)) {
+        const { col, sign, missing, kinds, together } = move;
+        // Partners that hold persons of the cell's kind (for an upper bound), most first, so
+        // that few are needed.
+        const held = (s: number) => {
+          const cs = cellWithSlice(s, sliceOf(cA));
+          return cs >= 0 && hid(cs) ? value(cs, col) : -1;
+        };
+        const partners = tops.filter(
+          (s) => s !== r && units.parent[s] === units.parent[r] && (sign < 0 || held(s) > 0),
+        );
+        if (sign > 0) partners.sort((x, y) => held(y) - held(x));
+        const looked = partners.slice(0, SWAP_PARTNERS);
+        if (sign > 0) {
+          let total = 0;
+          for (const s of looked) total += held(s);
+          if (!(total >= missing())) continue;
         }
+        /** The cell of partner s that mirrors r's cell y (−1: none). */
+        const mirror = (y: number, s: number) => cellWithSlice(s, units.sliceOf[y]);
+        /**
+         * r's pattern for persons counted in `persons`, with partner s: r's cells at its own level
+         * must have room in s too, where the change is mirrored (s gives where r takes). Closed
+         * anew after every exchange, so that a RegSO that has given what it holds is passed over
+         * for the next.
+         */
+        const ours = (persons: number[], s?: number) =>
+          closeAcross(r, [[cA, sign]], col, (y, x) => {
+            const here = roomFor(y, x, persons);
+            if (s === undefined || units.unitOf[y] !== r) return here;
+            const ys = mirror(y, s);
+            return ys < 0 || !hid(ys) ? 0 : Math.min(here, roomFor(ys, -x, persons));
+          });
+        /** Partner s's side: r's own level mirrored, closed over the units below s. */
+        const theirs = (mine: [number, number][], s: number, persons: number[]) => {
+          const start: [number, number][] = [];
+          for (const [c, x] of mine) if (units.unitOf[c] === r) start.push([mirror(c, s), -x]);
+          return closeAcross(s, start, col, (y, x) => roomFor(y, x, persons));
+        };
+        // Hopeless unless r's own cells have room for some, with no partner to match. (Not for all
+        // that is missing: when one pattern's cells are used up, the next takes others.)
+        const own = together((persons) => {
+          const mine = ours(persons)?.filter(([c]) => units.unitOf[c] === r);
+          return mine ? fits(mine, persons) : 0;
+        });
+        if (!(own > 0)) continue;
+        let tries = 0;
+        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+          const s = looked[i];
+          for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
+            let moved = false;
+            for (const persons of kinds) {
+              if (met(q)) break;
+              const mine = ours(persons, s);
+              const other = mine && theirs(mine, s, persons);
+              if (!mine || !other) continue;
+              tries++;
+              const amount = step(cA, col, missing(), Math.min(fits(mine, persons), fits(other, persons)));
+              if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
+            }
+            if (!moved) break;
+          }
+        }
+        settle();
       }
     }
   }
