@@ -28,7 +28,10 @@
  *   needed;
  * - exchanges: where a person move runs into a published total, persons of the cell's kind come
  *   in and persons of another kind leave (women born in Sweden leave a kommun whose women are
- *   published as women of vistelsetid 2–3 come in), and a partner does the opposite.
+ *   published as women of vistelsetid 2–3 come in), and a partner does the opposite;
+ * - exchanges across levels: where a kommun's exchange needs its small areas to follow (it holds
+ *   no more women born in Sweden than its RegSOs together), the pattern is closed over the kommun
+ *   and the RegSOs and DeSOs below it, and the partner kommun closes the mirror over its own.
  *
  * On one year of the scale-0.01 synthetic population, where nine in ten small-area cells are
  * suppressed, the audit proves 76 % of the indicator table's 2.58 million requirements this way;
