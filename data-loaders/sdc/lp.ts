@@ -688,6 +688,9 @@ export async function findExposures(
      * hiding more only widens every interval, and count as witnessed.
      */
     witnessed?: Map<number, number[]>;
+    /** Witness tables with exchanges across levels (witness.ts; default: with the LP on only, as
+     * they cost minutes a year where nearly every small-area cell is hidden). */
+    acrossLevels?: boolean;
     /** Propagate bounds only near the `only` cells (bounds.ts, `ballAround`): a cheaper check
      * that finds fewer exposures, for the rounds of a repair between two full ones. */
     near?: boolean;
@@ -858,7 +861,17 @@ export async function findExposures(
       proven,
     ).proven;
   if (units && witnesses && requirements.length > 0)
-    stats.witnessed += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+    stats.witnessed += proveByWitnesses(
+      graph,
+      spec,
+      units,
+      requirements,
+      byCell,
+      proven,
+      nonNegative,
+      undefined,
+      options.acrossLevels ?? !lpOff,
+    );
   lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;

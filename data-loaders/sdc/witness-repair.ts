@@ -65,7 +65,19 @@ export async function repairByWitnesses(
   result.requirements = requirements.length;
   const proven = new Uint8Array(requirements.length);
   const nonNegative = nonNegativeOf(graph, spec);
-  result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative);
+  // Exchanges across levels only with the LP on: see proveByWitnesses.
+  const acrossLevels = rules.lpMaxVariables > 0;
+  result.witnessed = proveByWitnesses(
+    graph,
+    spec,
+    units,
+    requirements,
+    byCell,
+    proven,
+    nonNegative,
+    undefined,
+    acrossLevels,
+  );
   for (const [c, own] of byCell) {
     const positions = own.flatMap((r, k) => (proven[r] ? [k] : []));
     if (positions.length > 0) result.proofs.set(c, positions);

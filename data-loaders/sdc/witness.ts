@@ -118,6 +118,9 @@ const SWAP_PARTNERS = 64;
 const CYCLE_ATTEMPTS = 16;
 /** Cells an exchange may change (with repeats) before it is given up. */
 const EXCHANGE_STEPS = 48;
+/** Partners in a row that give nothing before an exchange across levels is given up: a bound on
+ * hopeless searches where kommuner hold few persons in hidden cells (small scales). */
+const IDLE_PARTNERS = 4;
 /** Partners per requirement that get a pattern of their own (where the first gives nothing). */
 const OWN_PATTERNS = 16;
 
@@ -136,7 +139,9 @@ export interface WitnessRepair {
 /**
  * Proves what it can of the open requirements (`proven[r]` = 0) with witness tables; sets
  * `proven[r]` = 1 for each requirement proven and returns how many. With `repair`, witnesses may
- * run through published cells, which are then suppressed (see WitnessRepair).
+ * run through published cells, which are then suppressed (see WitnessRepair). `acrossLevels`
+ * (default true): try exchanges across levels too, which where nearly every small-area cell is
+ * hidden (the scale-0.01 synthetic population) cost minutes a year.
  */
 export function proveByWitnesses(
   graph: SdcGraph,
@@ -147,6 +152,7 @@ export function proveByWitnesses(
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
   repair?: WitnessRepair,
+  acrossLevels = true,
 ): number {
   /** A cell the witness may change: suppressed, or published and allowed to be hidden. */
   const hid = repair
@@ -1336,7 +1342,7 @@ export function proveByWitnesses(
     return keepIfValid(mark);
   };
   // Not in a repair: there the LP proves most of these without hiding more cells.
-  for (const members of repair ? [] : swapping.values()) {
+  for (const members of repair || !acrossLevels ? [] : swapping.values()) {
     const tops = members.filter((u) => above[u] === 0);
     for (const r of tops) {
       for (const { cA, q, move } of openIn(r)) {
@@ -1386,8 +1392,10 @@ export function proveByWitnesses(
         });
         if (!(own > 0)) continue;
         let tries = 0;
-        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+        let idle = 0;
+        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && idle < IDLE_PARTNERS && !met(q); i++) {
           const s = looked[i];
+          idle++;
           for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
             let moved = false;
             for (const persons of kinds) {
@@ -1400,6 +1408,7 @@ export function proveByWitnesses(
               if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
             }
             if (!moved) break;
+            idle = 0;
           }
         }
         settle();
