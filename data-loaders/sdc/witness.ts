@@ -118,9 +118,6 @@ const SWAP_PARTNERS = 64;
 const CYCLE_ATTEMPTS = 16;
 /** Cells an exchange may change (with repeats) before it is given up. */
 const EXCHANGE_STEPS = 48;
-/** Partners in a row that give nothing before an exchange across levels is given up: a bound on
- * hopeless searches where kommuner hold few persons in hidden cells (small scales). */
-const IDLE_PARTNERS = 4;
 /** Partners per requirement that get a pattern of their own (where the first gives nothing). */
 const OWN_PATTERNS = 16;
 
@@ -1392,10 +1389,8 @@ export function proveByWitnesses(
         });
         if (!(own > 0)) continue;
         let tries = 0;
-        let idle = 0;
-        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && idle < IDLE_PARTNERS && !met(q); i++) {
+        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
           const s = looked[i];
-          idle++;
           for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
             let moved = false;
             for (const persons of kinds) {
@@ -1408,7 +1403,6 @@ export function proveByWitnesses(
               if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
             }
             if (!moved) break;
-            idle = 0;
           }
         }
         settle();
