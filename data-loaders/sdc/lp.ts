@@ -861,17 +861,9 @@ export async function findExposures(
       proven,
     ).proven;
   if (units && witnesses && requirements.length > 0)
-    stats.witnessed += proveByWitnesses(
-      graph,
-      spec,
-      units,
-      requirements,
-      byCell,
-      proven,
-      nonNegative,
-      undefined,
-      options.acrossLevels ?? !lpOff,
-    );
+    stats.witnessed += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
+      acrossLevels: options.acrossLevels ?? !lpOff,
+    });
   lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;

@@ -67,17 +67,9 @@ export async function repairByWitnesses(
   const nonNegative = nonNegativeOf(graph, spec);
   // Exchanges across levels only with the LP on: see proveByWitnesses.
   const acrossLevels = rules.lpMaxVariables > 0;
-  result.witnessed = proveByWitnesses(
-    graph,
-    spec,
-    units,
-    requirements,
-    byCell,
-    proven,
-    nonNegative,
-    undefined,
+  result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
     acrossLevels,
-  );
+  });
   for (const [c, own] of byCell) {
     const positions = own.flatMap((r, k) => (proven[r] ? [k] : []));
     if (positions.length > 0) result.proofs.set(c, positions);
@@ -85,13 +77,15 @@ export async function repairByWitnesses(
   for (const maxHidden of passes) {
     if (result.witnessed + result.repaired === requirements.length) break;
     result.repaired += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
-      // Only cells of units: a witness moves persons between small areas and kommuner, never
-      // through län or riket.
-      mayHide: (c) => units.unitOf[c] !== 0,
-      maxHidden,
-      hide: (cells) => {
-        for (const c of cells) suppress(graph, c);
-        result.hidden.push(...cells);
+      repair: {
+        // Only cells of units: a witness moves persons between small areas and kommuner, never
+        // through län or riket.
+        mayHide: (c) => units.unitOf[c] !== 0,
+        maxHidden,
+        hide: (cells) => {
+          for (const c of cells) suppress(graph, c);
+          result.hidden.push(...cells);
+        },
       },
     });
   }

@@ -137,8 +137,8 @@ export interface WitnessRepair {
  * Proves what it can of the open requirements (`proven[r]` = 0) with witness tables; sets
  * `proven[r]` = 1 for each requirement proven and returns how many. With `repair`, witnesses may
  * run through published cells, which are then suppressed (see WitnessRepair). `acrossLevels`
- * (default true): try exchanges across levels too, which where nearly every small-area cell is
- * hidden (the scale-0.01 synthetic population) cost minutes a year.
+ * (default true): try exchanges across levels too (never in a repair), which where nearly every
+ * small-area cell is hidden (the scale-0.01 synthetic population) cost minutes a year.
  */
 export function proveByWitnesses(
   graph: SdcGraph,
@@ -148,9 +148,11 @@ export function proveByWitnesses(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
-  repair?: WitnessRepair,
-  acrossLevels = true,
+  options: { repair?: WitnessRepair; acrossLevels?: boolean } = {},
 ): number {
+  const { repair } = options;
+  // Not in a repair: there the LP proves most of these without hiding more cells.
+  const acrossLevels = !repair && (options.acrossLevels ?? true);
   /** A cell the witness may change: suppressed, or published and allowed to be hidden. */
   const hid = repair
     ? (c: number) => graph.sup[c] === 1 || repair.mayHide(c)
@@ -1260,7 +1262,8 @@ export function proveByWitnesses(
   // universes (behöriga till gymnasiet and högskola, sfi), which otherwise go to the LP.
   /** A unit directly above unit v through a relation (RegSO → kommun, DeSO → RegSO or kommun; 0: none). */
   const above = new Int32Array(unitCount + 1);
-  for (let g = 0; g < graph.groups; g++) {
+  // Read only by those exchanges: not built when they do not run.
+  for (let g = 0; acrossLevels && g < graph.groups; g++) {
     const p = groupParent[g];
     if (p < 0 || !units.unitOf[p]) continue;
     // Every child: the RegSOs of a kommun are units of their own, all below it.
@@ -1338,8 +1341,7 @@ export function proveByWitnesses(
         }
     return keepIfValid(mark);
   };
-  // Not in a repair: there the LP proves most of these without hiding more cells.
-  for (const members of repair || !acrossLevels ? [] : swapping.values()) {
+  for (const members of acrossLevels ? swapping.values() : []) {
     const tops = members.filter((u) => above[u] === 0);
     for (const r of tops) {
       for (const { cA, q, move } of openIn(r)) {
