@@ -362,7 +362,9 @@ class NeighbourhoodLp {
     return this.local.size;
   }
 
-  private setActive(positions: number[], active: boolean): void {
+  /** Switches requirements on (their rows get their bounds, their slacks the costs `weights`,
+   * default 1) or off. */
+  private setActive(positions: number[], active: boolean, weights?: number[]): void {
     if (positions.length === 0) return;
     const inf = this.solver.infinity;
     const n = positions.length;
@@ -379,7 +381,9 @@ class NeighbourhoodLp {
     const sorted = (offset: number) => Int32Array.from(order, (i) => offset + positions[i]);
     this.model.changeColsCost(
       { kind: "set", indices: sorted(this.firstSlack) },
-      new Float64Array(n).fill(active ? 1 : 0),
+      active && weights
+        ? Float64Array.from(order, (i) => weights[i])
+        : new Float64Array(n).fill(active ? 1 : 0),
     );
     this.model.changeRowsBounds(
       { kind: "set", indices: sorted(this.firstRequirementRow) },
@@ -400,12 +404,13 @@ class NeighbourhoodLp {
   }
 
   /**
-   * Switches the requirements of `positions` on, solves for the least total shortfall, switches
-   * them off again, and returns the solution (the slacks and the feasible table found).
+   * Switches the requirements of `positions` on, solves for the least total shortfall (each
+   * weighted by `weights`, default 1), switches them off again, and returns the solution (the
+   * slacks and the feasible table found).
    */
-  private solveFor(positions: number[]) {
+  private solveFor(positions: number[], weights?: number[]) {
     this.model.changeObjectiveSense(this.solver.constants.objectiveSense.minimize);
-    this.setActive(positions, true);
+    this.setActive(positions, true, weights);
     const status = this.run();
     // Read before the switches change the model: changing it invalidates the solution.
     const solution =
@@ -423,12 +428,19 @@ class NeighbourhoodLp {
    * table that meets as many of the open requirements as it can (least total shortfall); every
    * requirement it meets is proven, since the attacker cannot rule that table out. What stays open
    * is retried for a few rounds, then left open for a neighbourhood of its own.
+   *
+   * The shortfalls are weighted by rank, from 2 for the first of `positions` down towards 1 for
+   * the last: positions come in breadth-first order from the seed, so the table meets the
+   * requirements nearest it first. Unweighted, moving persons from one suppressed cell to another
+   * often leaves the total shortfall unchanged, and the solver stopped at a table that met none:
+   * on the requirements left after the witness tables of the full-scale 2023, 60 % of the bulk
+   * phase's neighbourhoods proved nothing that way (docs/performance.md).
    */
   prove(positions: number[], log?: CertificateLog): boolean[] {
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     let open = positions;
     for (let round = 0; open.length > 0 && round < BATCH_ROUNDS; round++) {
-      const slack = this.solveFor(open).colValue;
+      const slack = this.solveFor(open, byRank(open.length)).colValue;
       // Every requirement that holds in this feasible table is proven, switched on or not.
       const still = open.filter((p) => !this.met(p, slack));
       for (const p of open) proven[p] = true;
@@ -549,6 +561,11 @@ class NeighbourhoodLp {
   dispose(): void {
     this.model.dispose();
   }
+}
+
+/** Weights of `n` shortfalls by rank: 2 for the first, falling evenly towards 1 for the last. */
+function byRank(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => 1 + (n - i) / n);
 }
 
 /** LP variables of a cell when hidden: one per additive column it has a value in. */

@@ -14,7 +14,7 @@
  * With the other three fixed at their true values, x11 = 3 exactly.
  */
 import { describe, expect, it } from "vitest";
-import { exec, openDatabase } from "../../data-loaders/db.ts";
+import { type Connection, exec, openDatabase } from "../../data-loaders/db.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import {
   collectRequirements,
@@ -243,6 +243,49 @@ describe("findExposures on neighbourhoods", () => {
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(exposures).toEqual([]);
     expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0, certified: 0 });
+  });
+});
+
+/**
+ * One row of six suppressed counts of 1 (cells 2–7) under a published total of 6 (cell 1). Each
+ * count must be able to reach 5, and any table meets at most one of them (5 + 5 > 6): the bulk
+ * phase's rounds prove one each, four in its four rounds.
+ */
+async function rowOfSix(): Promise<Connection> {
+  const con = await openDatabase({ threads: 1 });
+  const inner = [1, 2, 3, 4, 5, 6].map(
+    (i) => `(${i + 1}, 1, ${1001 + i}, 2022, 'r1', 'k${i}', 1, 'count', 'antal', true)`,
+  );
+  const members = [1, 2, 3, 4, 5, 6].map((i) => `(1, ${i + 1}, false)`);
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES (1, 1, 1001, 2022, 'r1', 'totalt', 6, 'count', NULL, false),
+       ${inner.join(", ")}) v(id, tk, code, ar, r, k, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true)) v(grp, valid_antal, eq_antal);
+     CREATE TABLE t_members AS SELECT * FROM (VALUES (1, 1, true), ${members.join(", ")}) v(grp, id, is_parent);`,
+  );
+  return con;
+}
+
+describe("the bulk phase's rounds", () => {
+  it("meet the requirements nearest the seed first, the seed's own before all", async () => {
+    const con = await rowOfSix();
+    const graph = await loadGraph(con, "t", spec);
+    const cells = [0, 1, 2, 3, 4, 5].map((k) => k + 1); // graph indices of the six counts
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), cells);
+    const solver = await highs();
+    const bulk = (seed: number) =>
+      lpUnitDecider(solver, {
+        ...singlePhase(graph, requirements, byCell, [[seed]], false),
+        phase: "bulk",
+      })(0);
+    // The ball around a seed is the seed, then the row's other counts in cell order; the four
+    // rounds meet the first four of it. Unweighted, the solver's tables met other counts (around
+    // the last cell: requirements 1, 3, 4, 5).
+    expect(bulk(1).proven).toEqual([0, 1, 2, 3]);
+    expect(bulk(5).proven).toEqual([0, 1, 2, 4]);
+    expect(bulk(6).proven).toEqual([0, 1, 2, 5]);
+    expect(bulk(6).lps).toBe(4);
   });
 });
 
