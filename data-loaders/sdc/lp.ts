@@ -429,18 +429,19 @@ class NeighbourhoodLp {
    * requirement it meets is proven, since the attacker cannot rule that table out. What stays open
    * is retried for a few rounds, then left open for a neighbourhood of its own.
    *
-   * The shortfalls are weighted by rank, from 2 for the first of `positions` down towards 1 for
-   * the last: positions come in breadth-first order from the seed, so the table meets the
-   * requirements nearest it first. Unweighted, moving persons from one suppressed cell to another
-   * often leaves the total shortfall unchanged, and the solver stopped at a table that met none:
-   * on the requirements left after the witness tables of the full-scale 2023, 60 % of the bulk
-   * phase's neighbourhoods proved nothing that way (docs/performance.md).
+   * The shortfalls are weighted (`weighted`): the first `lead` positions (the seed's own
+   * requirements) outweigh all others together, and the others fall by rank, from 2 down towards
+   * 1: positions come in breadth-first order from the seed, so the table meets the seed's
+   * requirements first and then those nearest it. Unweighted, moving persons from one suppressed
+   * cell to another often leaves the total shortfall unchanged, and the solver stopped at a table
+   * that met none: on the requirements left after the witness tables of the full-scale 2023, 60 %
+   * of the bulk phase's neighbourhoods proved nothing that way (docs/performance.md).
    */
-  prove(positions: number[], log?: CertificateLog): boolean[] {
+  prove(positions: number[], log?: CertificateLog, lead = 0): boolean[] {
     const proven = new Array<boolean>(this.requirements.length).fill(false);
     let open = positions;
     for (let round = 0; open.length > 0 && round < BATCH_ROUNDS; round++) {
-      const slack = this.solveFor(open, byRank(open.length)).colValue;
+      const slack = this.solveFor(open, weighted(open, lead)).colValue;
       // Every requirement that holds in this feasible table is proven, switched on or not.
       const still = open.filter((p) => !this.met(p, slack));
       for (const p of open) proven[p] = true;
@@ -563,9 +564,14 @@ class NeighbourhoodLp {
   }
 }
 
-/** Weights of `n` shortfalls by rank: 2 for the first, falling evenly towards 1 for the last. */
-function byRank(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => 1 + (n - i) / n);
+/**
+ * Weights of the shortfalls of `open` (positions in rank order): 2 for the first, falling evenly
+ * towards 1 for the last, except positions below `lead`, which weigh 2 · open.length — more than
+ * all the others together.
+ */
+function weighted(open: number[], lead: number): number[] {
+  const n = open.length;
+  return open.map((p, i) => (p < lead ? 2 * n : 1 + (n - i) / n));
 }
 
 /** LP variables of a cell when hidden: one per additive column it has a value in. */
@@ -1058,13 +1064,15 @@ export interface LpPhaseResult {
 }
 
 /** Batch rounds on the LP of `cells` with every open requirement of theirs as a row; returns the
- * requirements (indices) they prove. */
+ * requirements (indices) they prove. `seeded`: cells[0] is the seed, whose requirements lead
+ * (NeighbourhoodLp.prove). */
 function proveTogether(
   { solver, input, graph, byCell, nonNegative }: LpPhaseContext,
   cells: number[],
   isOpen: (r: number) => boolean,
   stats: LpStats,
   log?: CertificateLog,
+  seeded = false,
 ): number[] {
   const open = cells.flatMap((c) => (byCell.get(c) ?? []).filter(isOpen));
   const lp = new NeighbourhoodLp(
@@ -1076,9 +1084,11 @@ function proveTogether(
     open.map((r) => input.requirements[r]),
     stats,
   );
+  const lead = seeded ? (byCell.get(cells[0]) ?? []).filter(isOpen).length : 0;
   const result = lp.prove(
     open.map((_, p) => p),
     log,
+    lead,
   );
   lp.dispose();
   return open.filter((_, p) => result[p]);
@@ -1158,7 +1168,7 @@ function proveInBulk(
     progress?.(done);
     if ((byCell.get(seed) ?? []).every((r) => proven[r])) return;
     const cells = neighbourhood(graph, seed, input.block, input.spec.additive.length).cells;
-    for (const r of proveTogether(context, cells, open, stats, log)) proven[r] = 1;
+    for (const r of proveTogether(context, cells, open, stats, log, true)) proven[r] = 1;
   });
   return {
     proven: marked(proven),

@@ -26,7 +26,7 @@ import {
 } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
-import { TWO_BY_TWO_SPEC, twoByTwo } from "./fixtures.ts";
+import { TWO_BY_TWO_MEMBERS, TWO_BY_TWO_SPEC, twoByTwo } from "./fixtures.ts";
 
 const spec = TWO_BY_TWO_SPEC;
 const table = twoByTwo;
@@ -267,6 +267,44 @@ async function rowOfSix(): Promise<Connection> {
   return con;
 }
 
+/**
+ * The 2 × 2 table with every inner cell suppressed and the margins published:
+ *
+ *            k1   k2 | total
+ *     r1      1    4 |    5
+ *     r2      4   10 |   14
+ *     total   5   14 |   19
+ *
+ * x11, x12 and x21 fail the count rule; x22 = 10 is hidden as a secondary. One free parameter
+ * t = x11: x12 = x21 = 5 − t, x22 = 9 + t, 0 ≤ t ≤ 5. x11 reaches 5 only at t = 5, where x12 and
+ * x21 are 0; they reach 5 only at t = 0.
+ */
+async function seedAgainstTwo(): Promise<Connection> {
+  const con = await openDatabase({ threads: 1 });
+  const cells = [
+    [1, "r1", "k1", 1, "'antal'"],
+    [2, "r1", "k2", 4, "'antal'"],
+    [3, "r2", "k1", 4, "'antal'"],
+    [4, "r2", "k2", 10, "'sekundar'"],
+    [5, "r1", "totalt", 5, "NULL"],
+    [6, "r2", "totalt", 14, "NULL"],
+    [7, "totalt", "k1", 5, "NULL"],
+    [8, "totalt", "k2", 14, "NULL"],
+    [9, "totalt", "totalt", 19, "NULL"],
+  ].map(
+    ([id, r, k, antal, rule]) =>
+      `(${id}, 1, ${1000 + Number(id)}, 2022, '${r}', '${k}', ${antal}, 'count', ${rule}, ${Number(id) <= 4})`,
+  );
+  await exec(
+    con,
+    `CREATE TABLE t_cells AS SELECT * FROM (VALUES ${cells.join(", ")}) v(id, tk, code, ar, r, k, antal, kind, rule, sup);
+     CREATE TABLE t_groups AS SELECT * FROM (VALUES (1, true, true), (2, true, true), (3, true, true),
+       (4, true, true), (5, true, true), (6, true, true)) v(grp, valid_antal, eq_antal);
+     ${TWO_BY_TWO_MEMBERS}`,
+  );
+  return con;
+}
+
 describe("the bulk phase's rounds", () => {
   it("meet the requirements nearest the seed first, the seed's own before all", async () => {
     const con = await rowOfSix();
@@ -286,6 +324,33 @@ describe("the bulk phase's rounds", () => {
     expect(bulk(5).proven).toEqual([0, 1, 2, 4]);
     expect(bulk(6).proven).toEqual([0, 1, 2, 5]);
     expect(bulk(6).lps).toBe(4);
+  });
+
+  it("meet the seed's requirement first even where that leaves two others short", async () => {
+    const con = await seedAgainstTwo();
+    const graph = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 1, 2]);
+    const { proven, lps, certificates } = lpUnitDecider(await highs(), {
+      ...singlePhase(graph, requirements, byCell, [[0]], false),
+      phase: "bulk",
+      certify: true,
+    })(0);
+    // Shortfalls at t: x11 5 − t, x12 and x21 t each. Weighted by rank alone (2, 1.67, 1.33) the
+    // least is at t = 0, which leaves the seed short; the seed's weight of 2 · 3 = 6 outweighs the
+    // two others: t = 5 first (x11 = 5, x12 = x21 = 0, x22 = 14), then t = 0 for the other two.
+    expect(proven).toEqual([0, 1, 2]);
+    expect(lps).toBe(2);
+    const first = certificates?.start[1] ?? 0;
+    const table = [...(certificates?.cell.subarray(0, first) ?? [])].map((c, i) => [
+      c,
+      (certificates?.value[i] ?? Number.NaN) + 0, // + 0: the LP gives -0
+    ]);
+    expect(table).toEqual([
+      [0, 5],
+      [1, 0],
+      [2, 0],
+      [3, 14],
+    ]);
   });
 });
 
