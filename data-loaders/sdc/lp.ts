@@ -83,9 +83,12 @@ function emptyStats(): LpStats {
   return { requirements: 0, lps: 0, unchecked: 0, witnessed: 0, bounded: 0, certified: 0 };
 }
 
+/** What the requirements read of a table's description. */
+export type RequirementSpec = Pick<TableSpec, "additive" | "quantities">;
+
 /** The requirements the primary rules put on a suppressed cell (docs/disclosure-control.md, "Protection interval"). */
 export function requirementsFor(
-  spec: TableSpec,
+  spec: RequirementSpec,
   rules: SdcRules,
   cell: { id: number; kind: string; rule: string | null; value: (column: string) => number | null },
 ): Requirement[] {
@@ -630,7 +633,7 @@ export function nonNegativeOf(graph: LpGraph, spec: LpSpec): (cell: number, colu
 /** The requirements of cell c's primary rule, from its values in the graph. */
 export function cellRequirements(
   graph: SdcGraph,
-  spec: TableSpec,
+  spec: RequirementSpec,
   rules: SdcRules,
   c: number,
 ): Requirement[] {
@@ -652,7 +655,7 @@ export function cellRequirements(
  */
 export function collectRequirements(
   graph: SdcGraph,
-  spec: TableSpec,
+  spec: RequirementSpec,
   rules: SdcRules,
   cells: Iterable<number>,
 ): { requirements: Requirement[]; byCell: Map<number, number[]> } {
@@ -1378,7 +1381,7 @@ function lpGraphOf(graph: SdcGraph): LpGraph {
 type WorkerMessage = { unit: number; done: number } | { unit: number; result: LpPhaseResult };
 
 /**
- * The worker threads of one `findExposures` call (lp-worker.ts; lp-worker.mjs lets it load
+ * The worker threads of one `findExposures` call (lp-worker.ts; typescript-worker.mjs lets it load
  * TypeScript): started when a phase first needs them, each given the graph once — it does not
  * change during the call — and kept for the later phases, since starting a thread and copying the
  * graph to it costs about a second. Idle threads do not keep the process alive.
@@ -1400,7 +1403,7 @@ class LpWorkers {
   private ensure(n: number): void {
     while (this.workers.length < n) {
       const w = this.workers.length;
-      const worker = new Worker(new URL("./lp-worker.mjs", import.meta.url), {
+      const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
         workerData: {
           entry: new URL("./lp-worker.ts", import.meta.url).href,
           graph: this.graph,

@@ -59,6 +59,9 @@ export interface WitnessUnits {
   sliceOf: Int32Array;
 }
 
+/** What witness tables read of a table's description (all of it cloneable to a thread). */
+export type WitnessSpec = Pick<TableSpec, "name" | "additive" | "quantities" | "witnessUnits">;
+
 /** Reads the units of `spec.witnessUnits` for the cells of `<prefix>_cells`. */
 export async function loadUnits(
   con: Connection,
@@ -142,7 +145,7 @@ export interface WitnessRepair {
  */
 export function proveByWitnesses(
   graph: SdcGraph,
-  spec: TableSpec,
+  spec: WitnessSpec,
   units: WitnessUnits,
   requirements: Requirement[],
   byCell: Map<number, number[]>,

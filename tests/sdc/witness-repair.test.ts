@@ -11,6 +11,7 @@
  * cannot reach 5 (D1 1 + D2 1 = 4). Only D1 t and D2 t have witnesses (one DeSO into the other).
  */
 import { describe, expect, it } from "vitest";
+import { exec } from "../../data-loaders/db.ts";
 import { loadGraph, storeSuppression } from "../../data-loaders/sdc/graph.ts";
 import { findExposures } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
@@ -25,6 +26,18 @@ async function repaired(passes: number[]) {
   const result = await repairByWitnesses(con, "t", spec, rules, graph, passes);
   await storeSuppression(con, "t", graph);
   return { con, id, graph, result };
+}
+
+/** The kommun twice, as two tables of one partition (tk 1 and 2; the second's ids 18 higher). */
+async function twoTables() {
+  const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+  await exec(
+    con,
+    `INSERT INTO t_members SELECT grp + (SELECT max(grp) FROM t_groups), id + 18, is_parent FROM t_members;
+     INSERT INTO t_groups SELECT grp + (SELECT max(grp) FROM t_groups), valid_antal, eq_antal FROM t_groups;
+     INSERT INTO t_cells SELECT id + 18, 2, ar, niva, region, up, kon, antal, kind, rule, sup FROM t_cells;`,
+  );
+  return { con, id };
 }
 
 describe("repairByWitnesses", () => {
@@ -48,6 +61,33 @@ describe("repairByWitnesses", () => {
     // The LP, independently, finds nothing exposed in the table as now suppressed.
     const { exposures } = await findExposures(con, "t", spec, rules, { witnesses: false });
     expect(exposures).toEqual([]);
+  });
+
+  it("decides two tables on two threads as on one: the same witnesses, cells hidden in both graphs", async () => {
+    const { con, id } = await twoTables();
+    const on = async (workers: number) => {
+      const graph = await loadGraph(con, "t", spec);
+      const result = await repairByWitnesses(con, "t", spec, rules, graph, [8], { workers, parallelFrom: 1 });
+      return { graph, result };
+    };
+    const one = await on(1);
+    const two = await on(2);
+    // Each table as in the test above: table 2's cells come 18 ids later, after table 1's.
+    const swap = [id("D3", 1), id("D3", 2), id("R2", 1), id("R2", 2)].map((i) => i - 1);
+    expect(two.result).toEqual({
+      requirements: 16,
+      witnessed: 4,
+      repaired: 12,
+      hidden: [...swap, ...swap.map((c) => c + 18)],
+      open: 0,
+      proofs: new Map(
+        [id("D1", 0), id("D2", 0), id("D1", 0) + 18, id("D2", 0) + 18].map((i) => [i - 1, [0]]),
+      ),
+    });
+    expect(two.result).toEqual(one.result);
+    // The second table's swap was decided on the worker's copy and is hidden here too.
+    expect(swap.map((c) => two.graph.sup[c + 18])).toEqual([1, 1, 1, 1]);
+    expect(two.graph.sup).toEqual(one.graph.sup);
   });
 
   it("hides nothing when a witness would need more cells than allowed", async () => {
