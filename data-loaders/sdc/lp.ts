@@ -21,7 +21,8 @@ import { type CertificateData, CertificateLog, proveByCertificates } from "./cer
 import { isPrimary, KINDS, loadBlocks, loadGraph, loadWork, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
-import { groupBy, loadUnits, proveByWitnesses } from "./witness.ts";
+import { groupBy, loadUnits, proveByWitnesses, witnessSpecOf } from "./witness.ts";
+import { proveOnThreads } from "./witness-threads.ts";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
 let highsPromise: Promise<Highs> | undefined;
@@ -714,6 +715,9 @@ export async function findExposures(
      * hiding more only widens every interval, and count as witnessed.
      */
     witnessed?: Map<number, number[]>;
+    /** Cells (with requirements) from which witness tables are searched on two threads (default
+     * PARALLEL_CELLS of witness-threads.ts). */
+    witnessesParallelFrom?: number;
     /** Witness tables with exchanges across levels (witness.ts; default: with the LP on only, as
      * they cost minutes a year where nearly every small-area cell is hidden). */
     acrossLevels?: boolean;
@@ -886,10 +890,20 @@ export async function findExposures(
       byCell,
       proven,
     ).proven;
-  if (units && witnesses && requirements.length > 0)
-    stats.witnessed += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
-      acrossLevels: options.acrossLevels ?? !lpOff,
-    });
+  if (units && witnesses && requirements.length > 0) {
+    const acrossLevels = options.acrossLevels ?? !lpOff;
+    stats.witnessed += await proveOnThreads(
+      graph,
+      witnessSpecOf(spec),
+      rules,
+      byCell,
+      proven,
+      acrossLevels,
+      (cells) =>
+        proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, { acrossLevels }),
+      options.witnessesParallelFrom,
+    );
+  }
   lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;

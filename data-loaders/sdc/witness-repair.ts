@@ -9,14 +9,19 @@
  *
  * Requirements left without a witness go on to the bounds and the LP as before.
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
 import { isPrimary, type SdcGraph, suppress } from "./graph.ts";
 import { collectRequirements, nonNegativeOf } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
-import { loadUnits, proveByWitnesses, type WitnessSpec, type WitnessUnits } from "./witness.ts";
+import {
+  loadUnits,
+  proveByWitnesses,
+  type WitnessSpec,
+  type WitnessUnits,
+  witnessSpecOf,
+} from "./witness.ts";
+import { halves, onWitnessThread } from "./witness-threads.ts";
 
 /** Published cells a witness may hide, pass by pass. */
 export const REPAIR_PASSES = [8];
@@ -40,16 +45,9 @@ export interface WitnessRepairResult {
   proofs: Map<number, number[]>;
 }
 
-/** Primary cells of units from which the witness step runs on two threads (below, at full scale
- * about 450,000; at scale 0.01 about 90,000 a year). */
-const PARALLEL_CELLS = 20_000;
-
 /**
- * Gives every requirement of the cells of units a witness, hiding published cells where needed.
- * Tables (`graph.tk`: one indicator) share no relation, and a witness never leaves its table, so
- * each table's witnesses and the cells they hide do not depend on the others: with many cells the
- * tables are split in two halves by requirements, the upper half decided on a worker thread while
- * this one decides the lower, and the results joined in table order — the same as on one thread.
+ * Gives every requirement of the cells of units a witness, hiding published cells where needed;
+ * the tables in two halves on two threads when there are many cells (witness-threads.ts).
  */
 export async function repairByWitnesses(
   con: Connection,
@@ -58,7 +56,7 @@ export async function repairByWitnesses(
   rules: SdcRules,
   graph: SdcGraph,
   passes: number[] = REPAIR_PASSES,
-  threads: { workers?: number; parallelFrom?: number } = {},
+  parallelFrom?: number,
 ): Promise<WitnessRepairResult> {
   if (!spec.witnessUnits || spec.additive.length === 0) return emptyResult();
   graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
@@ -66,22 +64,22 @@ export async function repairByWitnesses(
   if (!units) return emptyResult();
   const primary: number[] = [];
   for (let c = 0; c < graph.cells; c++) if (units.unitOf[c] && isPrimary(graph, c)) primary.push(c);
-  const witnessSpec: WitnessSpec = {
-    name: spec.name,
-    additive: spec.additive,
-    quantities: spec.quantities,
-    witnessUnits: spec.witnessUnits,
-  };
-  const split =
-    (threads.workers ?? Math.min(2, availableParallelism())) > 1 ? halves(graph, primary) : undefined;
-  if (!split || primary.length < (threads.parallelFrom ?? PARALLEL_CELLS))
-    return witnessRepairOf(graph, witnessSpec, rules, units, primary, passes);
+  const witnessSpec = witnessSpecOf(spec);
+  const split = halves(graph, primary, parallelFrom);
+  if (!split) return witnessRepairOf(graph, witnessSpec, rules, units, primary, passes);
   const [lower, upper] = split;
-  const elsewhere = onWorkerThread(graph, witnessSpec, rules, upper, passes);
+  const elsewhere = onWitnessThread<WitnessRepairResult>(graph, {
+    kind: "repair",
+    spec: witnessSpec,
+    rules,
+    cells: upper,
+    passes,
+  });
   const here = witnessRepairOf(graph, witnessSpec, rules, units, lower, passes);
   const there = await elsewhere;
-  // The upper half's hidden cells, hidden here too; its cells follow the lower half's in the order
-  // one thread would have hidden them within each table.
+  // The upper half's hidden cells, hidden here too. Its cells follow the lower half's: within each
+  // table in the order one thread would have hidden them, which is all that the group rules after
+  // the step depend on (they act within a table).
   for (const c of there.hidden) suppress(graph, c);
   return {
     requirements: here.requirements + there.requirements,
@@ -95,58 +93,6 @@ export async function repairByWitnesses(
 
 function emptyResult(): WitnessRepairResult {
   return { requirements: 0, witnessed: 0, repaired: 0, hidden: [], open: 0, proofs: new Map() };
-}
-
-/**
- * The cells split at a table boundary into two halves of about equal cell counts (cells of a table
- * are never split); undefined when all lie in one table.
- */
-function halves(graph: SdcGraph, cells: number[]): [number[], number[]] | undefined {
-  const byTable = new Map<number, number>();
-  for (const c of cells) byTable.set(graph.tk[c], (byTable.get(graph.tk[c]) ?? 0) + 1);
-  const tables = [...byTable.keys()].sort((a, b) => a - b);
-  if (tables.length < 2) return undefined;
-  let below = 0;
-  let cut = tables[tables.length - 1];
-  for (const t of tables) {
-    if (below + (byTable.get(t) ?? 0) > cells.length / 2 && below > 0) {
-      cut = t;
-      break;
-    }
-    below += byTable.get(t) ?? 0;
-  }
-  return [cells.filter((c) => graph.tk[c] < cut), cells.filter((c) => graph.tk[c] >= cut)];
-}
-
-/** The witness step of `cells` on a worker thread of its own (witness-worker.ts), given a copy of
- * the graph. */
-function onWorkerThread(
-  graph: SdcGraph,
-  spec: WitnessSpec,
-  rules: SdcRules,
-  cells: number[],
-  passes: number[],
-): Promise<WitnessRepairResult> {
-  const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
-    workerData: {
-      entry: new URL("./witness-worker.ts", import.meta.url).href,
-      graph,
-      spec,
-      rules,
-      cells,
-      passes,
-    },
-  });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (result: WitnessRepairResult) => {
-      resolve(result);
-      void worker.terminate();
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) =>
-      reject(new Error(`disclosure control: the witness worker thread stopped with code ${code}`)),
-    );
-  });
 }
 
 /** The witness step of the primary cells `primary` (all of units): first without hiding, then

@@ -1,21 +1,29 @@
 /**
- * A worker thread of the witness step (witness-repair.ts, `repairByWitnesses`): decides the
- * witnesses of the primary cells it is given, on its copy of the graph, and posts the result once.
+ * A witness thread (witness-threads.ts): decides one job on its copy of the graph and posts the
+ * result once — the witness step's result (witness-repair.ts), or the proven flags of the job's
+ * requirements in their order.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { SdcGraph } from "./graph.ts";
-import type { SdcRules } from "./rules.ts";
-import type { WitnessSpec } from "./witness.ts";
+import { collectRequirements, nonNegativeOf } from "./lp.ts";
+import { proveByWitnesses } from "./witness.ts";
 import { witnessRepairOf } from "./witness-repair.ts";
+import type { WitnessJob } from "./witness-threads.ts";
 
 const port = parentPort;
 if (!port) throw new Error("witness-worker.ts runs as a worker thread only");
-const { graph, spec, rules, cells, passes } = workerData as {
-  graph: SdcGraph;
-  spec: WitnessSpec;
-  rules: SdcRules;
-  cells: number[];
-  passes: number[];
-};
-if (!graph.units) throw new Error("witness-worker.ts: the graph came without its units");
-port.postMessage(witnessRepairOf(graph, spec, rules, graph.units, cells, passes));
+const { graph, job } = workerData as { graph: SdcGraph; job: WitnessJob };
+const units = graph.units;
+if (!units) throw new Error("witness-worker.ts: the graph came without its units");
+if (job.kind === "repair") {
+  port.postMessage(witnessRepairOf(graph, job.spec, job.rules, units, job.cells, job.passes));
+} else {
+  const { requirements, byCell } = collectRequirements(graph, job.spec, job.rules, job.cells);
+  if (requirements.length !== job.proven.length)
+    throw new Error("witness-worker.ts: the requirements differ from the calling thread's");
+  const proven = job.proven;
+  proveByWitnesses(graph, job.spec, units, requirements, byCell, proven, nonNegativeOf(graph, job.spec), {
+    acrossLevels: job.acrossLevels,
+  });
+  port.postMessage(proven);
+}

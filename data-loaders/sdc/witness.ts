@@ -62,6 +62,16 @@ export interface WitnessUnits {
 /** What witness tables read of a table's description (all of it cloneable to a thread). */
 export type WitnessSpec = Pick<TableSpec, "name" | "additive" | "quantities" | "witnessUnits">;
 
+/** What witness tables read of a table's description, without its functions (cloneable). */
+export function witnessSpecOf(spec: TableSpec): WitnessSpec {
+  return {
+    name: spec.name,
+    additive: spec.additive,
+    quantities: spec.quantities,
+    witnessUnits: spec.witnessUnits,
+  };
+}
+
 /** Reads the units of `spec.witnessUnits` for the cells of `<prefix>_cells`. */
 export async function loadUnits(
   con: Connection,

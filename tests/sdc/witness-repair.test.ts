@@ -67,7 +67,15 @@ describe("repairByWitnesses", () => {
     const { con, id } = await twoTables();
     const on = async (workers: number) => {
       const graph = await loadGraph(con, "t", spec);
-      const result = await repairByWitnesses(con, "t", spec, rules, graph, [8], { workers, parallelFrom: 1 });
+      const result = await repairByWitnesses(
+        con,
+        "t",
+        spec,
+        rules,
+        graph,
+        [8],
+        workers > 1 ? 1 : Number.POSITIVE_INFINITY,
+      );
       return { graph, result };
     };
     const one = await on(1);
@@ -88,6 +96,24 @@ describe("repairByWitnesses", () => {
     // The second table's swap was decided on the worker's copy and is hidden here too.
     expect(swap.map((c) => two.graph.sup[c + 18])).toEqual([1, 1, 1, 1]);
     expect(two.graph.sup).toEqual(one.graph.sup);
+  });
+
+  it("searches the witness tables of findExposures on two threads as on one", async () => {
+    const { con, id } = await twoTables();
+    const search = (parallelFrom: number) =>
+      findExposures(con, "t", spec, rules, { witnessesParallelFrom: parallelFrom });
+    const one = await search(Number.POSITIVE_INFINITY);
+    const two = await search(1);
+    // Before any repair, each table has witnesses for D1 t and D2 t only (above); the LP finds
+    // the same exposures either way: R1 1 and R1 2 of each table, recovered exactly.
+    expect(two.stats.witnessed).toBe(4);
+    expect(two.stats).toEqual(one.stats);
+    expect(two.exposures.map((e) => [e.cell, e.interval])).toEqual(
+      one.exposures.map((e) => [e.cell, e.interval]),
+    );
+    expect(two.exposures.map((e) => e.cell)).toEqual(
+      expect.arrayContaining([id("R1", 1), id("R1", 2), id("R1", 1) + 18, id("R1", 2) + 18]),
+    );
   });
 
   it("hides nothing when a witness would need more cells than allowed", async () => {

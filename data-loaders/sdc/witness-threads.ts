@@ -1,0 +1,118 @@
+/**
+ * Witness tables on two threads. Tables (`graph.tk`: one indicator of a partition) share no
+ * relation, and a witness never leaves its table, so what the witnesses of one table prove, and
+ * which cells they hide, does not depend on any other table. With many cells the tables are split
+ * in two halves at a table boundary: a worker thread (witness-worker.ts, given a copy of the graph)
+ * decides the upper half while the calling thread decides the lower, and the results are joined
+ * in table order — the same as on one thread.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { SdcGraph } from "./graph.ts";
+import type { SdcRules } from "./rules.ts";
+import type { WitnessSpec } from "./witness.ts";
+
+/**
+ * Cells (with requirements) from which witnesses are decided on two threads: starting a thread and
+ * copying the graph to it costs about a second. (Primary cells of units per year: about 370,000 at
+ * full scale, 2.1 million at scale 0.01, where nearly every small-area cell is hidden.)
+ */
+export const PARALLEL_CELLS = 20_000;
+
+/** What a witness thread is asked: the witness step with its repairs (witness-repair.ts), or the
+ * witness search of `findExposures` (lp.ts) for requirements not yet `proven` (in the order of
+ * `collectRequirements` over `cells`). */
+export type WitnessJob =
+  | { kind: "repair"; spec: WitnessSpec; rules: SdcRules; cells: number[]; passes: number[] }
+  | {
+      kind: "prove";
+      spec: WitnessSpec;
+      rules: SdcRules;
+      cells: number[];
+      proven: Uint8Array;
+      acrossLevels: boolean;
+    };
+
+/**
+ * The cells split at a table boundary into two halves of about equal size (a table's cells stay
+ * together); undefined when they should stay on one thread: fewer than `parallelFrom`, one table
+ * only, or one core.
+ */
+export function halves(
+  graph: SdcGraph,
+  cells: number[],
+  parallelFrom = PARALLEL_CELLS,
+): [number[], number[]] | undefined {
+  if (cells.length < parallelFrom || availableParallelism() < 2) return undefined;
+  const byTable = new Map<number, number>();
+  for (const c of cells) byTable.set(graph.tk[c], (byTable.get(graph.tk[c]) ?? 0) + 1);
+  const tables = [...byTable.keys()].sort((a, b) => a - b);
+  if (tables.length < 2) return undefined;
+  let below = 0;
+  let cut = tables[tables.length - 1];
+  for (const t of tables) {
+    const n = byTable.get(t) ?? 0;
+    if (below > 0 && below + n > cells.length / 2) {
+      cut = t;
+      break;
+    }
+    below += n;
+  }
+  return [cells.filter((c) => graph.tk[c] < cut), cells.filter((c) => graph.tk[c] >= cut)];
+}
+
+/** Runs the job on a worker thread of its own, given a copy of the graph as it is now. */
+export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T> {
+  const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
+    workerData: { entry: new URL("./witness-worker.ts", import.meta.url).href, graph, job },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once("message", (result: T) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) =>
+      reject(new Error(`disclosure control: a witness thread stopped with code ${code}`)),
+    );
+  });
+}
+
+/**
+ * `proveByWitnesses` (witness.ts) over the requirements of `byCell`, on two threads when there are
+ * many (`halves`): marks what it proves in `proven` and returns how many. `prove` runs the search
+ * on this thread for the cells of the map it is given.
+ */
+export async function proveOnThreads(
+  graph: SdcGraph,
+  spec: WitnessSpec,
+  rules: SdcRules,
+  byCell: Map<number, number[]>,
+  proven: Uint8Array,
+  acrossLevels: boolean,
+  prove: (byCell: Map<number, number[]>) => number,
+  parallelFrom?: number,
+): Promise<number> {
+  const open = [...byCell.keys()].filter((c) => (byCell.get(c) ?? []).some((r) => !proven[r]));
+  const split = halves(graph, open, parallelFrom);
+  if (!split) return prove(byCell);
+  const [lower, upper] = split;
+  const upperRequirements = upper.flatMap((c) => byCell.get(c) ?? []);
+  const elsewhere = onWitnessThread<Uint8Array>(graph, {
+    kind: "prove",
+    spec,
+    rules,
+    cells: upper,
+    proven: Uint8Array.from(upperRequirements, (r) => proven[r]),
+    acrossLevels,
+  });
+  let count = prove(new Map(lower.map((c) => [c, byCell.get(c) ?? []])));
+  const there = await elsewhere;
+  upperRequirements.forEach((r, k) => {
+    if (there[k] && !proven[r]) {
+      proven[r] = 1;
+      count++;
+    }
+  });
+  return count;
+}
