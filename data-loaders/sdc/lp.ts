@@ -724,6 +724,9 @@ export async function findExposures(
     /** Propagate bounds only near the `only` cells (bounds.ts, `ballAround`): a cheaper check
      * that finds fewer exposures, for the rounds of a repair between two full ones. */
     near?: boolean;
+    /** Prove with the LPs of whole blocks (`spec.lpBlocks`) before the neighbourhoods (default
+     * true). */
+    blocks?: boolean;
     /** Protection: the one-cell phase may hide published cells to prove what it could not
      * (`pursue`), returned as `hidden`. The audit hides nothing. */
     hide?: boolean;
@@ -993,7 +996,7 @@ export async function findExposures(
   const openCells = () => [...byCell.keys()].filter(isOpen);
   const hidden = new Set<number>();
   try {
-    for (const [pass, blockOf] of graph.blocks.entries()) {
+    for (const [pass, blockOf] of options.blocks === false ? [] : graph.blocks.entries()) {
       // A block's LP holds all its suppressed cells, whether or not they have open requirements.
       const inBlocks: number[] = [];
       for (let c = 0; c < graph.cells; c++) if (graph.sup[c] && blockOf[c] > 0) inBlocks.push(c);

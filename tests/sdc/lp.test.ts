@@ -204,6 +204,14 @@ describe("findExposures on neighbourhoods", () => {
     });
     expect(exposures).toEqual([]);
     expect(stats.lps).toBe(1);
+    // Without the blocks (protection's repair rounds) the neighbourhoods of one variable start,
+    // growing to the rectangle as in the first test: more than one LP, the same proof.
+    const unblocked = await findExposures(con, "t", blocked, resolveRules({}), {
+      neighbourhoods: { block: 1, first: 1 },
+      blocks: false,
+    });
+    expect(unblocked.exposures).toEqual([]);
+    expect(unblocked.stats.lps).toBeGreaterThan(1);
   });
 
   it("decides blocks on worker threads, pass by pass, as on the calling thread", async () => {
