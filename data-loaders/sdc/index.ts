@@ -198,6 +198,7 @@ async function protectPartition(
   const everExposed = new Set<number>();
   let near = false;
   for (let round = 1; ; round++) {
+    const few = only !== undefined && only.size < FEW_CELLS;
     const {
       exposures,
       stats,
@@ -211,12 +212,12 @@ async function protectPartition(
       // round they are propagated near the exposed cells only (a full propagation costs seconds).
       near: near || (lpOn && round > 1),
       graph,
-      // The rounds after the first re-check a few exposed cells, which the LP's balls decide:
-      // witness tables and block LPs cost about a second a round however few cells they are for
-      // (the witness search sets up over the whole graph, a block LP holds a whole kommun). On the
-      // full-scale 2023, rounds 2–7 took 17 s instead of 29 s, with the same exposures each round.
-      witnesses: lpOn && round === 1,
-      blocks: round === 1,
+      // A round that re-checks a few exposed cells leaves them to the LP's balls: witness tables
+      // and block LPs cost about a second a round however few cells they are for (the witness
+      // search sets up over the whole graph, a block LP holds a whole kommun). On the full-scale
+      // 2023, rounds 2–7 took 17 s instead of 29 s, with the same exposures each round.
+      witnesses: lpOn && !few,
+      blocks: !few,
       // What the witness step proved before it hid anything needs no second search in round 1.
       witnessed: round === 1 ? witnessed.proofs : undefined,
       hide: lpOn,
@@ -274,6 +275,9 @@ async function protectPartition(
     await hideForGood(added);
   }
 }
+
+/** Exposed cells below which a repair round skips witness tables and block LPs (above). */
+const FEW_CELLS = 1000;
 
 /** How the audit proved a table's protection intervals, and what it left open. */
 function proofs(t: AuditTableReport): string {
