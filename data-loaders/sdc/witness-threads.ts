@@ -66,9 +66,9 @@ export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T>
   const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
     workerData: { entry: new URL("./witness-worker.ts", import.meta.url).href, graph, job },
   });
-  return new Promise((resolve, reject) => {
-    worker.once("message", (result: T) => {
-      resolve(result);
+  const result = new Promise<T>((resolve, reject) => {
+    worker.once("message", (value: T) => {
+      resolve(value);
       void worker.terminate();
     });
     worker.once("error", reject);
@@ -76,6 +76,10 @@ export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T>
       reject(new Error(`disclosure control: a witness thread stopped with code ${code}`)),
     );
   });
+  // Awaited only after the calling thread's half: should that half fail first, this thread's
+  // failure must not surface on its own as an unhandled rejection.
+  result.catch(() => undefined);
+  return result;
 }
 
 /**
