@@ -21,7 +21,7 @@ import { type CertificateData, CertificateLog, proveByCertificates } from "./cer
 import { isPrimary, KINDS, loadBlocks, loadGraph, loadWork, RULES, type SdcGraph } from "./graph.ts";
 import { RULE_NAMES, type SdcRules } from "./rules.ts";
 import type { TableSpec } from "./tables.ts";
-import { groupBy, loadUnits, proveByWitnesses, witnessSpecOf } from "./witness.ts";
+import { groupBy, loadUnits, witnessSpecOf } from "./witness.ts";
 import { proveOnThreads } from "./witness-threads.ts";
 
 type Highs = Awaited<ReturnType<typeof loadHighs>>;
@@ -893,20 +893,18 @@ export async function findExposures(
       byCell,
       proven,
     ).proven;
-  if (units && witnesses && requirements.length > 0) {
-    const acrossLevels = options.acrossLevels ?? !lpOff;
+  if (units && witnesses && requirements.length > 0)
     stats.witnessed += await proveOnThreads(
       graph,
       witnessSpecOf(spec),
       rules,
+      units,
+      requirements,
       byCell,
       proven,
-      acrossLevels,
-      (cells) =>
-        proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, { acrossLevels }),
-      options.witnessesParallelFrom,
+      nonNegative,
+      { acrossLevels: options.acrossLevels ?? !lpOff, parallelFrom: options.witnessesParallelFrom },
     );
-  }
   lap("witnesses");
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;

@@ -9,8 +9,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { SdcGraph } from "./graph.ts";
+import type { Requirement } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
-import type { WitnessSpec } from "./witness.ts";
+import { proveByWitnesses, type WitnessSpec, type WitnessUnits } from "./witness.ts";
 
 /**
  * Cells (with requirements) from which witnesses are decided on two threads: starting a thread and
@@ -84,21 +85,24 @@ export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T>
 
 /**
  * `proveByWitnesses` (witness.ts) over the requirements of `byCell`, on two threads when there are
- * many (`halves`): marks what it proves in `proven` and returns how many. `prove` runs the search
- * on this thread for the cells of the map it is given.
+ * many (`halves`): marks what it proves in `proven` and returns how many.
  */
 export async function proveOnThreads(
   graph: SdcGraph,
   spec: WitnessSpec,
   rules: SdcRules,
+  units: WitnessUnits,
+  requirements: Requirement[],
   byCell: Map<number, number[]>,
   proven: Uint8Array,
-  acrossLevels: boolean,
-  prove: (byCell: Map<number, number[]>) => number,
-  parallelFrom?: number,
+  nonNegative: (cell: number, column: number) => boolean,
+  options: { acrossLevels: boolean; parallelFrom?: number },
 ): Promise<number> {
+  const { acrossLevels } = options;
+  const prove = (cells: Map<number, number[]>) =>
+    proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, { acrossLevels });
   const open = [...byCell.keys()].filter((c) => (byCell.get(c) ?? []).some((r) => !proven[r]));
-  const split = halves(graph, open, parallelFrom);
+  const split = halves(graph, open, options.parallelFrom);
   if (!split) return prove(byCell);
   const [lower, upper] = split;
   const upperRequirements = upper.flatMap((c) => byCell.get(c) ?? []);

@@ -62,7 +62,7 @@ export interface WitnessUnits {
 /** What witness tables read of a table's description (all of it cloneable to a thread). */
 export type WitnessSpec = Pick<TableSpec, "name" | "additive" | "quantities" | "witnessUnits">;
 
-/** What witness tables read of a table's description, without its functions (cloneable). */
+/** The parts of a table's description that witness tables read: a copy without its functions. */
 export function witnessSpecOf(spec: TableSpec): WitnessSpec {
   return {
     name: spec.name,
