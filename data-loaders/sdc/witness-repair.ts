@@ -21,7 +21,7 @@ import {
   type WitnessUnits,
   witnessSpecOf,
 } from "./witness.ts";
-import { halves, onWitnessThread } from "./witness-threads.ts";
+import { inTwoHalves } from "./witness-threads.ts";
 
 /** Published cells a witness may hide, pass by pass. */
 export const REPAIR_PASSES = [8];
@@ -65,18 +65,13 @@ export async function repairByWitnesses(
   const primary: number[] = [];
   for (let c = 0; c < graph.cells; c++) if (units.unitOf[c] && isPrimary(graph, c)) primary.push(c);
   const witnessSpec = witnessSpecOf(spec);
-  const split = halves(graph, primary, parallelFrom);
-  if (!split) return witnessRepairOf(graph, witnessSpec, rules, units, primary, passes);
-  const [lower, upper] = split;
-  const elsewhere = onWitnessThread<WitnessRepairResult>(graph, {
-    kind: "repair",
-    spec: witnessSpec,
-    rules,
-    cells: upper,
-    passes,
+  const decide = (cells: number[]) => witnessRepairOf(graph, witnessSpec, rules, units, cells, passes);
+  const split = await inTwoHalves<WitnessRepairResult, WitnessRepairResult>(graph, primary, parallelFrom, {
+    here: decide,
+    there: (upper) => ({ kind: "repair", spec: witnessSpec, rules, cells: upper, passes }),
   });
-  const here = witnessRepairOf(graph, witnessSpec, rules, units, lower, passes);
-  const there = await elsewhere;
+  if (!split) return decide(primary);
+  const { here, there } = split;
   // The upper half's hidden cells, hidden here too. Its cells follow the lower half's: within each
   // table in the order one thread would have hidden them, which is all that the group rules after
   // the step depend on (they act within a table).

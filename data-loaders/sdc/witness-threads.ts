@@ -39,7 +39,7 @@ export type WitnessJob =
  * together); undefined when they should stay on one thread: fewer than `parallelFrom`, one table
  * only, or one core.
  */
-export function halves(
+function halves(
   graph: SdcGraph,
   cells: number[],
   parallelFrom = PARALLEL_CELLS,
@@ -63,7 +63,7 @@ export function halves(
 }
 
 /** Runs the job on a worker thread of its own, given a copy of the graph as it is now. */
-export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T> {
+function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T> {
   const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
     workerData: { entry: new URL("./witness-worker.ts", import.meta.url).href, graph, job },
   });
@@ -84,8 +84,27 @@ export function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T>
 }
 
 /**
+ * Decides `cells` in two halves (`halves`): the upper half on a worker thread, as the job `there`
+ * makes of it, started first; the lower half meanwhile on this thread (`here`). Undefined when the
+ * cells stay on one thread.
+ */
+export async function inTwoHalves<H, T>(
+  graph: SdcGraph,
+  cells: number[],
+  parallelFrom: number | undefined,
+  decide: { here: (lower: number[]) => H; there: (upper: number[]) => WitnessJob },
+): Promise<{ here: H; there: T; upper: number[] } | undefined> {
+  const split = halves(graph, cells, parallelFrom);
+  if (!split) return undefined;
+  const [lower, upper] = split;
+  const elsewhere = onWitnessThread<T>(graph, decide.there(upper));
+  const here = decide.here(lower);
+  return { here, there: await elsewhere, upper };
+}
+
+/**
  * `proveByWitnesses` (witness.ts) over the requirements of `byCell`, on two threads when there are
- * many (`halves`): marks what it proves in `proven` and returns how many.
+ * many (`inTwoHalves`): marks what it proves in `proven` and returns how many.
  */
 export async function proveOnThreads(
   graph: SdcGraph,
@@ -101,23 +120,24 @@ export async function proveOnThreads(
   const { acrossLevels } = options;
   const prove = (cells: Map<number, number[]>) =>
     proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, { acrossLevels });
+  /** The requirements of the cells, in the order the worker rebuilds them (collectRequirements). */
+  const requirementsOf = (cells: number[]) => cells.flatMap((c) => byCell.get(c) ?? []);
   const open = [...byCell.keys()].filter((c) => (byCell.get(c) ?? []).some((r) => !proven[r]));
-  const split = halves(graph, open, options.parallelFrom);
-  if (!split) return prove(byCell);
-  const [lower, upper] = split;
-  const upperRequirements = upper.flatMap((c) => byCell.get(c) ?? []);
-  const elsewhere = onWitnessThread<Uint8Array>(graph, {
-    kind: "prove",
-    spec,
-    rules,
-    cells: upper,
-    proven: Uint8Array.from(upperRequirements, (r) => proven[r]),
-    acrossLevels,
+  const split = await inTwoHalves<number, Uint8Array>(graph, open, options.parallelFrom, {
+    here: (lower) => prove(new Map(lower.map((c) => [c, byCell.get(c) ?? []]))),
+    there: (upper) => ({
+      kind: "prove",
+      spec,
+      rules,
+      cells: upper,
+      proven: Uint8Array.from(requirementsOf(upper), (r) => proven[r]),
+      acrossLevels,
+    }),
   });
-  let count = prove(new Map(lower.map((c) => [c, byCell.get(c) ?? []])));
-  const there = await elsewhere;
-  upperRequirements.forEach((r, k) => {
-    if (there[k] && !proven[r]) {
+  if (!split) return prove(byCell);
+  let count = split.here;
+  requirementsOf(split.upper).forEach((r, k) => {
+    if (split.there[k] && !proven[r]) {
       proven[r] = 1;
       count++;
     }
