@@ -298,10 +298,11 @@ describe("buildPublication with stand-in steps", () => {
       "person frame",
       "areas (områdestyper)",
       "indicators",
+      "segregation",
+      // After the batch's results went to the cache (and left memory).
+      "cache: store parts",
       "profile: indicators demografi",
       "profile: indicators arbetsmarknad",
-      "segregation",
-      "cache: store parts",
       "cache: load raw tables",
       "disclosure control",
       "disclosure audit",
