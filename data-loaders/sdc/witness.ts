@@ -181,8 +181,15 @@ export function proveByWitnesses(
     }
     return true;
   };
+  // Only the units of tables with a requirement here: a witness never leaves its table, so the
+  // pools of other tables have nothing to prove (on two threads, those of the other half).
+  const tables = new Set<number>();
+  for (const c of byCell.keys()) tables.add(graph.tk[c]);
+  const allUnits: number[] = [];
+  // A unit's cells all lie in one table (loadUnits codes units by table).
+  for (let u = 1; u <= unitCount; u++) if (tables.has(graph.tk[units.cell[units.start[u]]])) allUnits.push(u);
   const dark = new Uint8Array(unitCount + 1);
-  for (let u = 1; u <= unitCount; u++) {
+  for (const u of allUnits) {
     const { from, to } = cellsOf(u);
     let all = to > from;
     // A published cell with nothing in it (a count of 0) moves with nothing, so it does not stop
@@ -191,7 +198,6 @@ export function proveByWitnesses(
       if (!graph.sup[units.cell[k]] && !isEmpty(units.cell[k])) all = false;
     dark[u] = all ? 1 : 0;
   }
-  const allUnits = Array.from({ length: unitCount }, (_, i) => i + 1);
   // Dark movable units by pool, in unit order.
   const byPool = groupBy(
     allUnits.filter((u) => units.parent[u] && units.pool[u] && dark[u]),
