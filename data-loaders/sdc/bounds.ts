@@ -388,3 +388,92 @@ export function ballAround(graph: SdcGraph, cells: Iterable<number>, radius: num
   }
   return mask;
 }
+
+/** Rows of a small LP in compressed sparse row form: lower[r] ≤ Σ values · x[indices] ≤ upper[r]. */
+export interface SparseRows {
+  lower: Float64Array;
+  upper: Float64Array;
+  starts: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** Sweeps over the rows of `boundsOnRows` at most (a neighbourhood's settle in a few). */
+const ROW_SWEEPS = 30;
+
+/**
+ * Outer bounds of the columns of a small LP (a neighbourhood's, lp.ts), from the columns' own
+ * bounds `lo`, `hi` and the first `count` rows: each row bounds each of its columns by its own
+ * bounds less what the row's other columns can add at most (at least), sweep after sweep until
+ * nothing tightens or ROW_SWEEPS. As in `propagateBounds`, each step uses a constraint of the LP
+ * only, so the bounds contain every feasible table; each new bound is widened by 1e-7 of its size,
+ * so that rounding never makes one tighter than the truth.
+ */
+export function boundsOnRows(
+  rows: SparseRows,
+  count: number,
+  columnLower: Float64Array,
+  columnUpper: Float64Array,
+): { lo: Float64Array; hi: Float64Array } {
+  const lo = Float64Array.from(columnLower);
+  const hi = Float64Array.from(columnUpper);
+  const { lower, upper, starts, indices, values } = rows;
+  const widened = (b: number) => 1e-7 * Math.max(1, Math.abs(b));
+  /** Tightens column v by a·x ≤ b (`atMost`) or a·x ≥ b; true when it changed. */
+  const tighten = (v: number, a: number, b: number, atMost: boolean) => {
+    const bound = b / a;
+    // Dividing by a negative coefficient turns the inequality round.
+    if (atMost === a > 0) {
+      const value = bound + widened(bound);
+      if (!(value < hi[v] - 1e-9)) return false;
+      hi[v] = value;
+    } else {
+      const value = bound - widened(bound);
+      if (!(value > lo[v] + 1e-9)) return false;
+      lo[v] = value;
+    }
+    return true;
+  };
+  for (let sweep = 0; sweep < ROW_SWEEPS; sweep++) {
+    let changed = false;
+    for (let r = 0; r < count; r++) {
+      // The row's least and greatest sums: the finite parts and how many terms are infinite.
+      let least = 0;
+      let leastInfinite = 0;
+      let most = 0;
+      let mostInfinite = 0;
+      for (let k = starts[r]; k < starts[r + 1]; k++) {
+        const a = values[k];
+        const low = a > 0 ? a * lo[indices[k]] : a * hi[indices[k]];
+        const high = a > 0 ? a * hi[indices[k]] : a * lo[indices[k]];
+        if (low === Number.NEGATIVE_INFINITY) leastInfinite++;
+        else least += low;
+        if (high === Number.POSITIVE_INFINITY) mostInfinite++;
+        else most += high;
+      }
+      for (let k = starts[r]; k < starts[r + 1]; k++) {
+        const v = indices[k];
+        const a = values[k];
+        const low = a > 0 ? a * lo[v] : a * hi[v];
+        const high = a > 0 ? a * hi[v] : a * lo[v];
+        // a·x ≤ upper − the least of the others; a·x ≥ lower − the most of the others.
+        if (upper[r] !== Number.POSITIVE_INFINITY) {
+          const infinite = leastInfinite - (low === Number.NEGATIVE_INFINITY ? 1 : 0);
+          if (infinite === 0)
+            changed =
+              tighten(v, a, upper[r] - (least - (low === Number.NEGATIVE_INFINITY ? 0 : low)), true) ||
+              changed;
+        }
+        if (lower[r] !== Number.NEGATIVE_INFINITY) {
+          const infinite = mostInfinite - (high === Number.POSITIVE_INFINITY ? 1 : 0);
+          if (infinite === 0)
+            changed =
+              tighten(v, a, lower[r] - (most - (high === Number.POSITIVE_INFINITY ? 0 : high)), false) ||
+              changed;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return { lo, hi };
+}

@@ -229,7 +229,7 @@ async function protectPartition(
     if (hidden.length > 0) repaired += hidden.length + (await hideForGood(hidden));
     options.progress(
       lpOn
-        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs, ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()}; this round: bounds ${took.bounds.toFixed(1)} s, witness tables ${took.witnesses.toFixed(1)} s, LP blocks ${took.blocks.toFixed(1)} s, neighbourhoods ${took.bulk.toFixed(1)} s, one by one ${took.single.toFixed(1)} s)`
+        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs (${stats.outOfReach} neighbourhoods without one: their seed out of reach on bounds), ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()}; this round: bounds ${took.bounds.toFixed(1)} s, witness tables ${took.witnesses.toFixed(1)} s, LP blocks ${took.blocks.toFixed(1)} s, neighbourhoods ${took.bulk.toFixed(1)} s, one by one ${took.single.toFixed(1)} s)`
         : `disclosure control: ${options.label}: bounds round ${round}${near ? " (near the exposed)" : ""}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));

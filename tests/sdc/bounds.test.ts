@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exec, openDatabase } from "../../data-loaders/db.ts";
-import { ballAround, failsOnBounds, propagateBounds } from "../../data-loaders/sdc/bounds.ts";
+import { ballAround, boundsOnRows, failsOnBounds, propagateBounds } from "../../data-loaders/sdc/bounds.ts";
 import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 import { TWO_BY_TWO_MEMBERS } from "./fixtures.ts";
@@ -150,5 +150,59 @@ describe("propagateBounds", () => {
     expect(lo).toBeLessThanOrEqual(3);
     expect(hi).toBeGreaterThanOrEqual(3);
     expect(hi - lo).toBeLessThan(1e-5);
+  });
+});
+
+describe("boundsOnRows", () => {
+  it("bounds an LP's columns by its rows, to the interval each row allows", () => {
+    // x0, x1, x2 ≥ 0 and x3, x4 free, with
+    //   x0 + x1 = 10,   x1 − x2 ≥ 7,   x0 + x2 ≤ 2,   x3 − x0 = 0,   x4 + x1 ≤ 9.
+    // By hand: x0 ≤ 2 and x2 ≤ 2 (third row); x1 = 10 − x0 ∈ [8, 10] (first); x1 − x2 ≥ 7 leaves
+    // x2 ≤ 3 only, looser; x3 = x0 ∈ [0, 2] (fourth), once x0 has an upper bound; x4 ≤ 9 − 8 = 1
+    // (fifth), with no lower bound, and the fifth row bounds x1 not at all, as x4 has none. These
+    // are exact: (x0, …, x4) = (2, 8, 0, 2, 1) and (0, 10, 2, 0, −1) are feasible.
+    const rows = {
+      lower: Float64Array.from([10, 7, Number.NEGATIVE_INFINITY, 0, Number.NEGATIVE_INFINITY]),
+      upper: Float64Array.from([10, Number.POSITIVE_INFINITY, 2, 0, 9]),
+      starts: Int32Array.from([0, 2, 4, 6, 8, 10]),
+      indices: Int32Array.from([0, 1, 1, 2, 0, 2, 3, 0, 4, 1]),
+      values: Float64Array.from([1, 1, 1, -1, 1, 1, 1, -1, 1, 1]),
+    };
+    const inf = Number.POSITIVE_INFINITY;
+    const own = () => Float64Array.from([0, 0, 0, -inf, -inf]);
+    const { lo, hi } = boundsOnRows(rows, 5, own(), new Float64Array(5).fill(inf));
+    const expected = [
+      [0, 2],
+      [8, 10],
+      [0, 2],
+      [0, 2],
+      [-inf, 1],
+    ];
+    expected.forEach(([l, h], i) => {
+      if (Number.isFinite(l)) expect(lo[i]).toBeCloseTo(l, 5);
+      else expect(lo[i]).toBe(l);
+      expect(hi[i]).toBeCloseTo(h, 5);
+      // Widened, never tightened past the truth.
+      expect(lo[i]).toBeLessThanOrEqual(l);
+      expect(hi[i]).toBeGreaterThanOrEqual(h);
+    });
+    // Rows past `count` are not read: without the last two, x3 and x4 keep their own bounds.
+    const three = boundsOnRows(rows, 3, own(), new Float64Array(5).fill(inf));
+    expect([three.lo[3], three.hi[3], three.lo[4], three.hi[4]]).toEqual([-inf, inf, -inf, inf]);
+  });
+
+  it("widens each bound it finds, so that rounding keeps the true table inside", () => {
+    // x0 + x1 = 0.3 with x1 ≥ 0.1: x0 = 0.2 at most. In floating point 0.3 − 0.1 is
+    // 0.19999999999999998, which would cut off the true x0 = 0.2.
+    const rows = {
+      lower: Float64Array.from([0.3]),
+      upper: Float64Array.from([0.3]),
+      starts: Int32Array.from([0, 2]),
+      indices: Int32Array.from([0, 1]),
+      values: Float64Array.from([1, 1]),
+    };
+    const { hi } = boundsOnRows(rows, 1, Float64Array.from([0, 0.1]), Float64Array.from([1, 1]));
+    expect(hi[0]).toBeGreaterThanOrEqual(0.2);
+    expect(hi[0]).toBeLessThan(0.2 + 1e-6);
   });
 });

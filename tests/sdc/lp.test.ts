@@ -64,6 +64,9 @@ describe("findExposures on neighbourhoods", () => {
     expect(exposures).toEqual([]);
     expect(stats.requirements).toBe(2);
     expect(stats.lps).toBeGreaterThan(1);
+    // The bulk phase's balls of one variable pin their seeds (x11 = 3, x22 = 2) on bounds alone:
+    // neither gets an LP there.
+    expect(stats.outOfReach).toBe(2);
   });
 
   it("reports a cell as not provable when the largest neighbourhood allowed is too small", async () => {
@@ -241,7 +244,15 @@ describe("findExposures on neighbourhoods", () => {
       [4, [2, 2], 0],
     ]);
     expect(describeExposure(exposures[0])).toContain("bounds propagated over the relations");
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 0, witnessed: 0, bounded: 2, certified: 0 });
+    expect(stats).toEqual({
+      requirements: 2,
+      lps: 0,
+      unchecked: 0,
+      witnessed: 0,
+      bounded: 2,
+      certified: 0,
+      outOfReach: 0,
+    });
   });
 
   it("leaves undecided with the LP off what the bounds cannot settle, and says so", async () => {
@@ -250,7 +261,15 @@ describe("findExposures on neighbourhoods", () => {
     const con = await table([1, 2, 3, 4]);
     const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({ lpMaxVariables: 0 }));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, lps: 0, unchecked: 2, witnessed: 0, bounded: 0, certified: 0 });
+    expect(stats).toEqual({
+      requirements: 2,
+      lps: 0,
+      unchecked: 2,
+      witnessed: 0,
+      bounded: 0,
+      certified: 0,
+      outOfReach: 0,
+    });
   });
 });
 
@@ -359,6 +378,30 @@ describe("the bulk phase's rounds", () => {
       [2, 0],
       [3, 14],
     ]);
+  });
+});
+
+describe("the bulk phase's neighbourhoods out of reach", () => {
+  it("leaves a seed without an LP where its neighbourhood's bounds pin it below what it must reach", async () => {
+    const con = await table([1, 2, 3, 4]);
+    const graph = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 3]);
+    const solver = await highs();
+    const bulk = (block: number) =>
+      lpUnitDecider(solver, {
+        ...singlePhase(graph, requirements, byCell, [[0]], false),
+        phase: "bulk",
+        block,
+      })(0);
+    // x11 = 3 must be able to reach 5. In a ball of two variables (x11, x12) the fixed x21 = 9
+    // pins x11 = 12 − 9 = 3 through k1: out of reach on bounds, so no LP.
+    expect(bulk(2)).toMatchObject({ proven: [], lps: 0, outOfReach: 1 });
+    // The whole rectangle: x11 = t, x12 = 10 − t, x21 = 12 − t, x22 = t − 1, so 1 ≤ t ≤ 10 and the
+    // bounds allow 5. The LP runs and meets both counts (t = 5 gives x22 = 4; t = 6 gives 5).
+    const whole = bulk(4);
+    expect(whole.outOfReach).toBe(0);
+    expect(whole.lps).toBeGreaterThan(0);
+    expect(whole.proven).toEqual([0, 1]);
   });
 });
 

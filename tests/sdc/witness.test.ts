@@ -151,7 +151,15 @@ async function expectWitnessed(con: Connection, tableSpec: TableSpec, n: number,
     acrossLevels,
   });
   expect(exposures).toEqual([]);
-  expect(stats).toEqual({ requirements: n, witnessed: n, lps: 0, unchecked: 0, bounded: 0, certified: 0 });
+  expect(stats).toEqual({
+    requirements: n,
+    witnessed: n,
+    lps: 0,
+    unchecked: 0,
+    bounded: 0,
+    certified: 0,
+    outOfReach: 0,
+  });
 }
 
 describe("proveByWitnesses", () => {
@@ -332,6 +340,7 @@ describe("proveByWitnesses", () => {
       unchecked: 0,
       bounded: 0,
       certified: 0,
+      outOfReach: 0,
     });
     // With R2 published, R1 = K − R2 = (7, 4, 3) exactly, and D1, D2 by kön are at most R1's:
     // the six exposures the LP finds (above), found here without it.
@@ -352,6 +361,7 @@ describe("proveByWitnesses", () => {
       unchecked: 0,
       bounded: 6,
       certified: 0,
+      outOfReach: 0,
     });
   });
 
@@ -396,7 +406,15 @@ describe("proveByWitnesses", () => {
     );
     const { exposures, stats } = await findExposures(con, "t", kommunSpec, resolveRules({}));
     expect(exposures).toEqual([]);
-    expect(stats).toEqual({ requirements: 2, witnessed: 2, lps: 0, unchecked: 0, bounded: 0, certified: 0 });
+    expect(stats).toEqual({
+      requirements: 2,
+      witnessed: 2,
+      lps: 0,
+      unchecked: 0,
+      bounded: 0,
+      certified: 0,
+      outOfReach: 0,
+    });
   });
   // Kommuner by kön × födelseregion-like classes: tot = sv + ut, ut = v1 + v2 (as totalt =
   // sverige + utrikes and utrikes = Σ vistelsetid). Kön totals and v2 are published, as is L.
