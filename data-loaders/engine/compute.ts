@@ -425,8 +425,7 @@ async function computeFrameCells(
     }
     if (holistic.length > 0) {
       // Medians: over the persons directly (medians.ts; faster than quantile_cont over
-      // GROUPING SETS), from a narrow table holding only the groups, each median's value and its
-      // condition.
+      // GROUPING SETS), from the groups, each median's value and its condition.
       const t0 = performance.now();
       const inputs = holistic.flatMap((a) => {
         const h = a.holistic as NonNullable<typeof a.holistic>;
@@ -443,12 +442,9 @@ async function computeFrameCells(
         "b_kon",
         ...cellDims.filter((d) => d !== "none" && d !== "omradestyp").map((d) => `b_${d}`),
       ];
-      await exec(
-        con,
-        `CREATE OR REPLACE TEMP TABLE rdi_median_input AS SELECT ${[...groups, ...inputs].join(", ")} FROM ${source}`,
-      );
       await computeMedianCells(con, {
-        input: "rdi_median_input",
+        // A subquery, not a table: medians.ts keeps a coded copy of its own.
+        input: `(SELECT ${[...groups, ...inputs].join(", ")} FROM ${source})`,
         target: `${table}_median`,
         groupColumns: groups,
         aggregates: holistic.map((a) => ({
@@ -458,7 +454,6 @@ async function computeFrameCells(
         dimensions: cellDims.map((dim) => ({ dim, sets: groupingSets(dim, levels).sets })),
         regionOf: REGION_OF,
       });
-      await exec(con, "DROP TABLE rdi_median_input");
       progress(`  ${frame} ${year}: medians in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     }
   }

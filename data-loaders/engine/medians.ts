@@ -26,7 +26,8 @@ export interface HolisticAggregate {
 }
 
 export interface MedianCellsOptions {
-  /** Narrow per-person table with the group columns, `c_<alias>` (BOOLEAN) and `v_<alias>` (DOUBLE). */
+  /** The persons: a table, or a subquery in parentheses, with the group columns, `c_<alias>`
+   * (BOOLEAN) and `v_<alias>` (DOUBLE). Read twice (dictionaries, then the coded copy). */
   input: string;
   /** Target table; created when missing (the columns of the SQL roll-up: ar … val, then the aliases). */
   target: string;
@@ -155,21 +156,24 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   const placeColumns = options.groupColumns.filter((c) => c.startsWith("g_"));
   const otherColumns = options.groupColumns.filter((c) => !c.startsWith("g_"));
 
-  // Dictionaries of the non-place columns: distinct non-NULL values coded 0…k-1, NULL coded k.
-  // Each becomes an ENUM type, so that a person's code is a cast, not a join.
+  // Dictionaries of the non-place columns: distinct non-NULL values coded 0…k-1, NULL coded k,
+  // all from one pass over the persons (list_sort orders as ORDER BY does). Each becomes an ENUM
+  // type, so that a person's code is a cast, not a join.
   const dicts = new Map<string, Value[]>();
   const enumTypes: string[] = [];
+  const [distinct] = await queryRows<Record<string, Value[] | null>>(
+    con,
+    `SELECT ${otherColumns.map((c, i) => `list_sort(list(DISTINCT ${c}) FILTER (WHERE ${c} IS NOT NULL)) AS d${i}`).join(", ")}
+     FROM ${input}`,
+  );
   for (const [i, column] of otherColumns.entries()) {
-    const rows = await queryRows<{ v: Value }>(
-      con,
-      `SELECT DISTINCT ${column} AS v FROM ${input} WHERE ${column} IS NOT NULL ORDER BY v`,
-    );
-    dicts.set(column, [...rows.map((r) => r.v), null]);
+    const values = distinct[`d${i}`] ?? [];
+    dicts.set(column, [...values, null]);
     const type = `rdi_median_enum_${i}`;
     enumTypes.push(type);
     await exec(
       con,
-      `DROP TYPE IF EXISTS ${type}; CREATE TYPE ${type} AS ENUM (${rows.map((r) => sqlString(String(r.v))).join(", ")})`,
+      `DROP TYPE IF EXISTS ${type}; CREATE TYPE ${type} AS ENUM (${values.map((v) => sqlString(String(v))).join(", ")})`,
     );
   }
   // Places: the distinct tuples of the place columns (NULLs included), coded 0…P-1.
@@ -178,6 +182,20 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
     `CREATE OR REPLACE TEMP TABLE rdi_median_places AS
      SELECT *, (row_number() OVER (ORDER BY ${placeColumns.join(", ")}) - 1)::INTEGER AS code
      FROM (SELECT DISTINCT ${placeColumns.join(", ")} FROM ${input})`,
+  );
+  // The persons once more, coded: the place's code and each column's ENUM code instead of their
+  // values. Every later read is of this narrow table of numbers (writing the persons' strings
+  // to a table cost about 5 s a full-scale year).
+  const coded = "rdi_median_coded";
+  await exec(
+    con,
+    `CREATE OR REPLACE TEMP TABLE ${coded} AS
+     SELECT pl.code AS place,
+            ${otherColumns.map((c, i) => `enum_code(i.${c}::VARCHAR::${enumTypes[i]}) AS ${c}`).join(", ")},
+            ${aggregates.map((a) => `i.c_${a.alias}`).join(", ")}
+            ${aggregates.flatMap((a) => (a.fn === "median" ? [`, i.v_${a.alias}`] : [])).join("")}
+     FROM ${input} i
+     JOIN rdi_median_places pl ON ${placeColumns.map((c) => `pl.${c} IS NOT DISTINCT FROM i.${c}`).join(" AND ")}`,
   );
   const placeRows = await queryRows<Record<string, Value>>(
     con,
@@ -202,7 +220,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   const [counted] = await queryRows<Record<string, number>>(
     con,
     `SELECT ${["count(*)::INTEGER AS n", ...medians.map((a) => `count(*) FILTER (WHERE ${entering(a)})::INTEGER AS ${a.alias}`)].join(", ")}
-     FROM ${input}`,
+     FROM ${coded}`,
   );
   // The persons, read in the value order of the median most of them enter (so that its walks
   // and the fine ids of that order run through memory in sequence); `rowid` links them to the
@@ -212,10 +230,10 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
     null,
   );
   const kinds: Kind[] = ["i32", "i32"];
-  const selects = ["i.rowid::INTEGER", "pl.code"];
-  for (const [i, column] of otherColumns.entries()) {
+  const selects = ["rowid::INTEGER", "place"];
+  for (const column of otherColumns) {
     const size = (dicts.get(column) as Value[]).length;
-    selects.push(`coalesce(enum_code(i.${column}::VARCHAR::${enumTypes[i]})::INTEGER, ${size - 1})`);
+    selects.push(`coalesce(${column}::INTEGER, ${size - 1})`);
     kinds.push("i32");
   }
   for (const a of aggregates) {
@@ -228,8 +246,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   }
   const columns = await readColumns(
     con,
-    `SELECT ${selects.join(", ")} FROM ${input} i
-     JOIN rdi_median_places pl ON ${placeColumns.map((c) => `pl.${c} IS NOT DISTINCT FROM i.${c}`).join(" AND ")}
+    `SELECT ${selects.join(", ")} FROM ${coded}
      ${primary === null ? "" : `ORDER BY ${entering(primary)} DESC, v_${primary.alias}`}`,
     counted.n,
     kinds,
@@ -243,7 +260,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   for (let p = 0; p < persons; p++) {
     // A fresh table numbers its rows 0…n-1; anything else would mix persons up.
     if (rowid[p] < 0 || rowid[p] >= persons)
-      throw new Error(`computeMedianCells: ${input} has a rowid out of 0…n-1`);
+      throw new Error(`computeMedianCells: ${coded} has a rowid out of 0…n-1`);
     personOfRow[rowid[p]] = p;
   }
   const codes = new Map(otherColumns.map((c, i) => [c, columns[2 + i] as Int32Array]));
@@ -262,7 +279,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
     }
     const [rows, values] = (await readColumns(
       con,
-      `SELECT rowid::INTEGER, v_${a.alias} FROM ${input} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
+      `SELECT rowid::INTEGER, v_${a.alias} FROM ${coded} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
       n,
       ["i32", "f64"],
     )) as [Int32Array, Float64Array];
@@ -270,6 +287,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
     for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
     sorted.push({ order, values });
   }
+  await exec(con, `DROP TABLE ${coded}`);
   for (const type of enumTypes) await exec(con, `DROP TYPE ${type}`);
 
   if (!(await tableExists(con, target))) {
