@@ -17,7 +17,7 @@
  * even one, and NULL for no value.
  */
 import type { Connection } from "../db.ts";
-import { exec, queryRows, sqlString } from "../db.ts";
+import { copyVector, exec, queryRows, sqlString } from "../db.ts";
 
 /** One holistic aggregate: a median of `v_<alias>` or a count, both over persons with `c_<alias>`. */
 export interface HolisticAggregate {
@@ -54,10 +54,7 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
-/**
- * Reads a query without NULLs into typed arrays, copying each vector's buffer where the client
- * exposes it (its `items`), else value by value.
- */
+/** Reads a query without NULLs into typed arrays of `rows` values (db.ts, `copyVector`). */
 async function readColumns(con: Connection, sql: string, rows: number, kinds: readonly Kind[]) {
   const out = kinds.map((k) =>
     k === "f64" ? new Float64Array(rows) : k === "i32" ? new Int32Array(rows) : new Uint8Array(rows),
@@ -69,24 +66,8 @@ async function readColumns(con: Connection, sql: string, rows: number, kinds: re
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
     if (offset + n > rows) throw new Error("computeMedianCells: more rows than counted");
-    for (let col = 0; col < kinds.length; col++) {
-      const vector = chunk.getColumnVector(col);
-      const target = out[col];
-      const items = (vector as unknown as { items?: unknown }).items;
-      if (
-        ArrayBuffer.isView(items) &&
-        items.constructor === target.constructor &&
-        (items as typeof target).length === n
-      ) {
-        (target as Float64Array).set(items as unknown as Float64Array, offset);
-      } else {
-        for (let r = 0; r < n; r++) {
-          const v = vector.getItem(r);
-          if (v === null) throw new Error("computeMedianCells: unexpected NULL");
-          target[offset + r] = Number(v);
-        }
-      }
-    }
+    for (let col = 0; col < kinds.length; col++)
+      copyVector(chunk.getColumnVector(col), out[col], offset, n, null);
     offset += n;
   }
   if (offset !== rows) throw new Error("computeMedianCells: fewer rows than counted");

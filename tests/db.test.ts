@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { openDatabase, queryTyped } from "../data-loaders/db.ts";
+
+/** Rows i = 0…n-1: i / 2, 2i, i mod 200, 3i and i mod 1000, NULL at `nulls` but in the fourth. */
+async function rowsWithNulls(n: number, nulls: number[]) {
+  const con = await openDatabase({ threads: 1 });
+  const isNull = `i IN (${nulls.join(", ")})`;
+  return queryTyped(
+    con,
+    `SELECT CASE WHEN ${isNull} THEN NULL ELSE i / 2 END::DOUBLE,
+            CASE WHEN ${isNull} THEN NULL ELSE 2 * i END::INTEGER,
+            CASE WHEN ${isNull} THEN NULL ELSE i % 200 END::UTINYINT,
+            (i * 3)::BIGINT::DOUBLE,
+            CASE WHEN ${isNull} THEN NULL ELSE i % 1000 END::SMALLINT
+     FROM range(${n}) t(i) ORDER BY i`,
+    // The last: SMALLINT values into an Int32Array, one by one.
+    ["f64", "i32", "u8", "f64", "i32"],
+  );
+}
+
+describe("queryTyped", () => {
+  it("reads every value into its typed array, a NULL as NaN or 0, across chunks and mask words", async () => {
+    // 5,000 rows span three of DuckDB's chunks (2,048 rows each); the NULLs sit at both ends of
+    // 32-bit mask words (31, 32, 63, 64), at a chunk's last and next chunk's first row (2047,
+    // 2048), and in the last, partial word of the last chunk (4999).
+    const nulls = [0, 31, 32, 63, 64, 100, 2047, 2048, 4999];
+    const [half, double, small, triple, narrow] = await rowsWithNulls(5000, nulls);
+    expect(half).toBeInstanceOf(Float64Array);
+    expect(double).toBeInstanceOf(Int32Array);
+    expect(small).toBeInstanceOf(Uint8Array);
+    expect(half.length).toBe(5000);
+    for (let i = 0; i < 5000; i++) {
+      if (nulls.includes(i)) {
+        expect(Number.isNaN(half[i])).toBe(true);
+        expect(double[i]).toBe(0);
+        expect(small[i]).toBe(0);
+        expect(narrow[i]).toBe(0);
+      } else {
+        expect(half[i]).toBe(i / 2);
+        expect(double[i]).toBe(2 * i);
+        expect(small[i]).toBe(i % 200);
+        expect(narrow[i]).toBe(i % 1000);
+      }
+      // No NULL in this column: its mask words are all set.
+      expect(triple[i]).toBe(3 * i);
+    }
+  });
+
+  it("reads a column without any NULL whole", async () => {
+    const [half, double] = await rowsWithNulls(3000, [-1]);
+    let sum = 0;
+    for (const v of half) sum += v;
+    // Σ i / 2 over 0…2999.
+    expect(sum).toBe((2999 * 3000) / 4);
+    expect(double[2999]).toBe(5998);
+  });
+});
