@@ -434,6 +434,24 @@ export function boundsOnRows(
     }
     return true;
   };
+  /**
+   * Tightens column v (coefficient a) by a row's bound less the rest of the row's sum (`sum` of
+   * its finite terms, `infinite` of them unbounded), this column's term `own` taken out; nothing
+   * when the bound is open or the rest unbounded.
+   */
+  const fromRow = (
+    v: number,
+    a: number,
+    bound: number,
+    sum: number,
+    infinite: number,
+    own: number,
+    atMost: boolean,
+  ) => {
+    const ownInfinite = !Number.isFinite(own);
+    if (!Number.isFinite(bound) || infinite - (ownInfinite ? 1 : 0) !== 0) return false;
+    return tighten(v, a, bound - (sum - (ownInfinite ? 0 : own)), atMost);
+  };
   for (let sweep = 0; sweep < ROW_SWEEPS; sweep++) {
     let changed = false;
     for (let r = 0; r < count; r++) {
@@ -457,20 +475,8 @@ export function boundsOnRows(
         const low = a > 0 ? a * lo[v] : a * hi[v];
         const high = a > 0 ? a * hi[v] : a * lo[v];
         // a·x ≤ upper − the least of the others; a·x ≥ lower − the most of the others.
-        if (upper[r] !== Number.POSITIVE_INFINITY) {
-          const infinite = leastInfinite - (low === Number.NEGATIVE_INFINITY ? 1 : 0);
-          if (infinite === 0)
-            changed =
-              tighten(v, a, upper[r] - (least - (low === Number.NEGATIVE_INFINITY ? 0 : low)), true) ||
-              changed;
-        }
-        if (lower[r] !== Number.NEGATIVE_INFINITY) {
-          const infinite = mostInfinite - (high === Number.POSITIVE_INFINITY ? 1 : 0);
-          if (infinite === 0)
-            changed =
-              tighten(v, a, lower[r] - (most - (high === Number.POSITIVE_INFINITY ? 0 : high)), false) ||
-              changed;
-        }
+        changed = fromRow(v, a, upper[r], least, leastInfinite, low, true) || changed;
+        changed = fromRow(v, a, lower[r], most, mostInfinite, high, false) || changed;
       }
     }
     if (!changed) break;
