@@ -4,9 +4,10 @@
  * GROUPING SETS, which collects and sorts every person's value again per set (41 s per year at
  * full scale for ekonomi).
  *
- * The persons are read once: the place (the tuple of g_* region columns), ar, kön and each
- * background column as small dictionary codes (ENUM casts), and each aggregate's condition, in the
- * value order of the median most of them enter; each further median's persons come from one
+ * The persons are coded once into a narrow table of numbers: the place (the tuple of g_* region
+ * columns), ar, kön and each background column as small dictionary codes (ENUM casts), and each
+ * aggregate's condition. That table is read once in the value order of the median most of them
+ * enter; each further median's persons come from one
  * plain ORDER BY (DuckDB sorts once per median; a window over the join sorted 3–5 times slower,
  * and reading the persons in value order keeps the hot loops sequential in memory). Per cell
  * dimension every person gets a "fine" id (ar × place × value × kön); existence and counts are
@@ -27,7 +28,7 @@ export interface HolisticAggregate {
 
 export interface MedianCellsOptions {
   /** The persons: a table, or a subquery in parentheses, with the group columns, `c_<alias>`
-   * (BOOLEAN) and `v_<alias>` (DOUBLE). Read twice (dictionaries, then the coded copy). */
+   * (BOOLEAN) and `v_<alias>` (DOUBLE). Read three times: dictionaries, places, the coded copy. */
   input: string;
   /** Target table; created when missing (the columns of the SQL roll-up: ar … val, then the aliases). */
   target: string;
@@ -166,7 +167,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   );
   // The persons once more, coded: the place's code and each column's ENUM code instead of their
   // values. Every later read is of this narrow table of numbers (writing the persons' strings
-  // to a table cost about 5 s a full-scale year).
+  // to a table cost 6–7 s a full-scale year).
   const coded = "rdi_median_coded";
   await exec(
     con,

@@ -185,11 +185,12 @@ export function proveByWitnesses(
   // pools of other tables have nothing to prove (on two threads, those of the other half).
   const tables = new Set<number>();
   for (const c of byCell.keys()) tables.add(graph.tk[c]);
-  const allUnits: number[] = [];
+  const unitsHere: number[] = [];
   // A unit's cells all lie in one table (loadUnits codes units by table).
-  for (let u = 1; u <= unitCount; u++) if (tables.has(graph.tk[units.cell[units.start[u]]])) allUnits.push(u);
+  for (let u = 1; u <= unitCount; u++)
+    if (tables.has(graph.tk[units.cell[units.start[u]]])) unitsHere.push(u);
   const dark = new Uint8Array(unitCount + 1);
-  for (const u of allUnits) {
+  for (const u of unitsHere) {
     const { from, to } = cellsOf(u);
     let all = to > from;
     // A published cell with nothing in it (a count of 0) moves with nothing, so it does not stop
@@ -200,7 +201,7 @@ export function proveByWitnesses(
   }
   // Dark movable units by pool, in unit order.
   const byPool = groupBy(
-    allUnits.filter((u) => units.parent[u] && units.pool[u] && dark[u]),
+    unitsHere.filter((u) => units.parent[u] && units.pool[u] && dark[u]),
     (u) => units.pool[u],
   );
 
@@ -707,7 +708,7 @@ export function proveByWitnesses(
   const isParent = new Uint8Array(unitCount + 1);
   for (let u = 1; u <= unitCount; u++) isParent[units.parent[u]] = 1;
   const swapping = groupBy(
-    allUnits.filter((u) => !isParent[u] && units.pool[u]),
+    unitsHere.filter((u) => !isParent[u] && units.pool[u]),
     (u) => units.pool[u],
   );
   for (const members of swapping.values()) {
