@@ -291,9 +291,8 @@ class NeighbourhoodLp {
       for (let col = 0; col < A; col++)
         if (!Number.isNaN(graph.values[col][c])) this.local.set(c * A + col, this.local.size);
     this.cellLower = new Float64Array(this.local.size);
-    let i = 0;
-    for (const key of this.local.keys())
-      this.cellLower[i++] = this.nonNegative(Math.floor(key / A), key % A) ? 0 : -solver.infinity;
+    for (const [key, v] of this.local)
+      this.cellLower[v] = this.nonNegative(Math.floor(key / A), key % A) ? 0 : -solver.infinity;
     // The slacks of the requirements (below) follow the cells' variables.
     const n = requirements.length;
     this.firstSlack = this.local.size;
