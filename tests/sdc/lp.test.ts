@@ -162,6 +162,43 @@ describe("findExposures on neighbourhoods", () => {
     ]);
   });
 
+  it("proves a cell by a pursuit of several steps with a table that every relation of the table allows", async () => {
+    // Only x11 and x12 hidden: x11 = 12 − 9 through k1, and x11 = 10 − x12 = 10 − (9 − 2) through
+    // r1 and k2. Hiding one published cell leaves the other route, so the pursuit hides at least
+    // two, each step with an LP over more unknowns. Whatever the duals name, the table that proves
+    // x11 must be one the attacker cannot rule out: every relation of the table holds in it, with
+    // the cells still published at their values. A step whose rows kept a hidden cell's value as
+    // a constant (x21 + x22 = 11 read as x21 = 9) would break that.
+    const con = await table([1, 2]);
+    const graph = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0]);
+    const input = { ...singlePhase(graph, requirements, byCell, [[0]], true), certify: true };
+    const result = lpUnitDecider(await highs(), input)(0);
+    expect(result.exposures).toEqual([]);
+    expect(result.proven).toEqual([0]);
+    expect(result.hidden.length).toBeGreaterThanOrEqual(2);
+    const certificates = result.certificates;
+    if (!certificates) throw new Error("no certificates");
+    const last = certificates.start.length - 2;
+    const x = [3, 7, 9, 2, 10, 11, 12, 9, 21];
+    for (let i = certificates.start[last]; i < certificates.start[last + 1]; i++)
+      x[certificates.cell[i]] = certificates.value[i];
+    const hidden = new Set([0, 1, ...result.hidden]);
+    for (let i = certificates.start[last]; i < certificates.start[last + 1]; i++)
+      expect(hidden.has(certificates.cell[i])).toBe(true);
+    expect(x[0]).toBeGreaterThanOrEqual(5 - 1e-7);
+    for (const v of x) expect(v).toBeGreaterThanOrEqual(-1e-7);
+    const relations = [
+      [4, 0, 1],
+      [5, 2, 3],
+      [6, 0, 2],
+      [7, 1, 3],
+      [8, 4, 5],
+      [8, 6, 7],
+    ];
+    for (const [parent, a, b] of relations) expect(x[a] + x[b]).toBeCloseTo(x[parent], 9);
+  });
+
   it("decides each unit of work on its own: what one unit hid, the next does not see", async () => {
     // The table above (x21 = 9 published), with x11 and x22 in units of their own. Each unit needs
     // x21 hidden: x11 is pinned through k1 (x11 + x21 = 12), x22 through r2 (x21 + x22 = 11). In
