@@ -596,6 +596,7 @@ export async function auditTables(
       } = await findExposures(con, prefix, spec, rules, {
         onProgress: (m) => progress(`audit: ${m}`),
         certified: useCertificates ? await loadCertificates(con, prefix, spec.name, String(part)) : undefined,
+        boundsLast: true,
       });
       const lps = took.blocks + took.bulk + took.single;
       progress(
@@ -638,6 +639,7 @@ export async function auditTables(
           certified: useCertificates
             ? await loadCertificates(con, "sdc_audit_family", family.name, String(part))
             : undefined,
+          boundsLast: true,
         });
         for (const e of found) exposures.push(e);
         report.requirements += stats.requirements;

@@ -783,6 +783,14 @@ export async function findExposures(
     certificates?: CertificateLog;
     /** The audit: protection's tables, each checked against this graph before it proves anything. */
     certified?: CertificateData;
+    /**
+     * The audit, with the LP on: bound only what certificates and witness tables left, near its
+     * cells, after them instead of over the whole table before them. A requirement that fails on
+     * bounds has no table that meets it, so neither proves it, and one that the looser bounds
+     * near the cells miss fails in the LP instead: the verdict is the same, at a fraction of the
+     * cost. (Protection keeps the full bounds first: what they find is repaired differently.)
+     */
+    boundsLast?: boolean;
   } = {},
 ): Promise<{
   exposures: Exposure[];
@@ -851,18 +859,21 @@ export async function findExposures(
 
   // Bounds propagated over the relations (bounds.ts) find, without an LP, the requirements that
   // fail even on outer bounds: these are exposed whatever the LP would say.
-  const bounds = propagateBounds(
-    graph,
-    spec,
-    nonNegative,
-    options.near && options.only
-      ? ballAround(
-          graph,
-          [...options.only].map((id) => id - 1),
-          NEAR_RADIUS,
-        )
-      : undefined,
-  );
+  const boundsLast = (options.boundsLast ?? false) && !lpOff;
+  let bounds = boundsLast
+    ? undefined
+    : propagateBounds(
+        graph,
+        spec,
+        nonNegative,
+        options.near && options.only
+          ? ballAround(
+              graph,
+              [...options.only].map((id) => id - 1),
+              NEAR_RADIUS,
+            )
+          : undefined,
+      );
   lap("bounds");
   const failing = new Map<number, Set<number>>();
   const failingRequirements: Requirement[] = [];
@@ -873,9 +884,9 @@ export async function findExposures(
   const complement =
     numIndex >= 0 && denIndex >= 0 && numIndex !== denIndex ? { num: numIndex, den: denIndex } : undefined;
   primaryCells((c) => {
-    if (!mayFail(bounds, c, graph.values, reach, rules.moneyProtection, complement)) return;
+    if (!bounds || !mayFail(bounds, c, graph.values, reach, rules.moneyProtection, complement)) return;
     requirementsOf(c).forEach((requirement, k) => {
-      const { fails, interval } = failsOnBounds(bounds, spec, requirement);
+      const { fails, interval } = failsOnBounds(bounds as Bounds, spec, requirement);
       if (!fails) return;
       expose(requirement, interval, true, 0);
       failingRequirements.push(requirement);
@@ -955,6 +966,24 @@ export async function findExposures(
       { acrossLevels: options.acrossLevels ?? !lpOff, parallelFrom: options.witnessesParallelFrom },
     );
   lap("witnesses");
+  if (boundsLast) {
+    const open = new Set<number>();
+    for (const [c, own] of byCell) if (own.some((r) => !proven[r])) open.add(c);
+    if (open.size > 0) {
+      bounds = propagateBounds(graph, spec, nonNegative, ballAround(graph, open, NEAR_RADIUS));
+      for (const c of open)
+        for (const r of byCell.get(c) ?? []) {
+          if (proven[r]) continue;
+          const { fails, interval } = failsOnBounds(bounds, spec, requirements[r]);
+          if (!fails) continue;
+          expose(requirements[r], interval, true, 0);
+          failingRequirements.push(requirements[r]);
+          stats.bounded++;
+          proven[r] = 1;
+        }
+    }
+    lap("bounds");
+  }
   if (lpOff || requirements.every((_, r) => proven[r])) {
     stats.unchecked = lpOff ? stats.requirements - stats.witnessed - stats.certified - stats.bounded : 0;
     return {

@@ -292,6 +292,21 @@ describe("findExposures on neighbourhoods", () => {
     });
   });
 
+  it("bounds, in the audit, what certificates and witnesses left, after them, as before them", async () => {
+    // The table above with the LP on. x11 = 10 − 7 and x22 = 11 − 9 are left open by the proofs
+    // (there are none to check here), so the bounds near them run and pin both: exposed on bounds,
+    // without an LP, exactly as with the bounds over the whole table first.
+    const con = await table([1, 4]);
+    for (const boundsLast of [false, true]) {
+      const { exposures, stats } = await findExposures(con, "t", spec, resolveRules({}), { boundsLast });
+      expect(exposures.map((e) => [e.cell, e.interval, e.neighbourhood])).toEqual([
+        [1, [3, 3], 0],
+        [4, [2, 2], 0],
+      ]);
+      expect([stats.bounded, stats.lps]).toEqual([2, 0]);
+    }
+  });
+
   it("leaves undecided with the LP off what the bounds cannot settle, and says so", async () => {
     // All four inner cells hidden: the bounds give x11 ≤ min(10, 12) and x22 ≤ min(11, 9), which
     // reach 5, but outer bounds prove nothing — only the LP (above) proves these two.
