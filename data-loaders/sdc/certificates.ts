@@ -1,5 +1,6 @@
 /**
- * Certificates: the feasible tables that protection's LPs found, handed to the audit.
+ * Certificates: the feasible tables that protection's LPs (and its witness repairs) found,
+ * handed to the audit.
  *
  * A requirement is proven by any table the attacker cannot rule out in which its quantity reaches
  * the bound (lp.ts, witness.ts). Protection finds such a table for every requirement its LPs
@@ -32,19 +33,49 @@ export interface CertificateData {
 /** A change smaller than this (relative to the true value) is not one: LP solutions carry noise. */
 const CHANGE = 1e-9;
 
-/** Collects the tables that proved something, as the suppressed cells they change. */
+/** Collects the tables that proved something, as the suppressed cells they change. Typed arrays
+ * that double when full: a full-scale year's tables change about 8 million cells, which plain
+ * arrays would hold in about twice the memory. */
 export class CertificateLog {
-  private readonly start: number[] = [0];
-  private readonly cell: number[] = [];
-  private readonly column: number[] = [];
-  private readonly value: number[] = [];
+  private start = new Int32Array(1024);
+  private tables = 0;
+  private cell = new Int32Array(1024);
+  private column = new Uint8Array(1024);
+  private value = new Float64Array(1024);
+  private length = 0;
 
   get size(): number {
-    return this.start.length - 1;
+    return this.tables;
   }
 
   get entries(): number {
-    return this.cell.length;
+    return this.length;
+  }
+
+  private push(cell: number, column: number, value: number): void {
+    if (this.length === this.cell.length) {
+      const grow = <T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T) => {
+        to.set(from);
+        return to;
+      };
+      this.cell = grow(this.cell, new Int32Array(2 * this.length));
+      this.column = grow(this.column, new Uint8Array(2 * this.length));
+      this.value = grow(this.value, new Float64Array(2 * this.length));
+    }
+    this.cell[this.length] = cell;
+    this.column[this.length] = column;
+    this.value[this.length++] = value;
+  }
+
+  /** Ends a table at the entries pushed so far (none: no table). */
+  private end(): void {
+    if (this.length === this.start[this.tables]) return;
+    if (this.tables + 1 === this.start.length) {
+      const start = new Int32Array(2 * this.start.length);
+      start.set(this.start);
+      this.start = start;
+    }
+    this.start[++this.tables] = this.length;
   }
 
   /**
@@ -58,32 +89,62 @@ export class CertificateLog {
       if (!graph.sup[c]) continue;
       const truth = graph.values[col][c];
       if (Math.abs(x[v] - truth) <= CHANGE * Math.max(1, Math.abs(truth))) continue;
-      this.cell.push(c);
-      this.column.push(col);
-      this.value.push(x[v]);
+      this.push(c, col, x[v]);
     }
-    if (this.cell.length > this.start[this.start.length - 1]) this.start.push(this.cell.length);
+    this.end();
+  }
+
+  /** Adds a table given by its changes: cell `cells[i]` takes `values[i]` in column `columns[i]`
+   * (a witness table, witness.ts). */
+  addChanges(cells: number[], columns: number[], values: number[]): void {
+    for (let i = 0; i < cells.length; i++) this.push(cells[i], columns[i], values[i]);
+    this.end();
   }
 
   /** Appends certificates found elsewhere (a worker thread's). */
   append(data: CertificateData): void {
-    const offset = this.cell.length;
-    for (let k = 1; k < data.start.length; k++) this.start.push(offset + data.start[k]);
-    for (let i = 0; i < data.cell.length; i++) {
-      this.cell.push(data.cell[i]);
-      this.column.push(data.column[i]);
-      this.value.push(data.value[i]);
+    for (let k = 0; k + 1 < data.start.length; k++) {
+      for (let i = data.start[k]; i < data.start[k + 1]; i++)
+        this.push(data.cell[i], data.column[i], data.value[i]);
+      this.end();
     }
   }
 
   data(): CertificateData {
     return {
-      start: Int32Array.from(this.start),
-      cell: Int32Array.from(this.cell),
-      column: Uint8Array.from(this.column),
-      value: Float64Array.from(this.value),
+      start: this.start.slice(0, this.tables + 1),
+      cell: this.cell.slice(0, this.length),
+      column: this.column.slice(0, this.length),
+      value: this.value.slice(0, this.length),
     };
   }
+}
+
+/**
+ * The tables in the order of the table (`tableOf` their first cell) they change, each table's in
+ * the order found: the order a single thread finds them in per table, so certificates do not
+ * depend on how the work was split between threads.
+ */
+export function inTableOrder(data: CertificateData, tableOf: (cell: number) => number): CertificateData {
+  const n = data.start.length - 1;
+  const order = Array.from({ length: n }, (_, k) => k);
+  const key = order.map((k) => tableOf(data.cell[data.start[k]]));
+  order.sort((a, b) => key[a] - key[b] || a - b);
+  const start = new Int32Array(n + 1);
+  const cell = new Int32Array(data.cell.length);
+  const column = new Uint8Array(data.cell.length);
+  const value = new Float64Array(data.cell.length);
+  let at = 0;
+  order.forEach((k, i) => {
+    const from = data.start[k];
+    const to = data.start[k + 1];
+    cell.set(data.cell.subarray(from, to), at);
+    column.set(data.column.subarray(from, to), at);
+    value.set(data.value.subarray(from, to), at);
+    at += to - from;
+    start[i + 1] = at;
+  });
+  return { start, cell, column, value };
 }
 
 /** Where certificates wait between protection and audit: a temporary table of the build's connection. */

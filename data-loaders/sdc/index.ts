@@ -175,7 +175,11 @@ async function protectPartition(
     await storeSuppression(con, prefix, graph);
     return followers.length;
   };
-  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph);
+  const lpOn = rules.lpMaxVariables > 0;
+  // With the LP on, the audit checks protection's tables: the witness repairs' tables go with the
+  // LP's, so their proofs go on to round 1 too (without tables, the audit's own search would not
+  // find all of them).
+  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, undefined, undefined, lpOn);
   if (witnessed.requirements > 0) {
     const followers = await hideForGood(witnessed.hidden);
     repaired += witnessed.hidden.length + followers;
@@ -189,8 +193,8 @@ async function protectPartition(
   // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
   // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
   // decide is left to the audit's witness tables.
-  const lpOn = rules.lpMaxVariables > 0;
   const certificates = lpOn ? new CertificateLog() : undefined;
+  if (certificates && witnessed.certificates) certificates.append(witnessed.certificates);
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
   // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
@@ -241,7 +245,7 @@ async function protectPartition(
         const { table, partition } = options.certify;
         await storeCertificates(con, prefix, table, partition, certificates.data());
         options.progress(
-          `disclosure control: ${options.label}: ${certificates.size} tables of the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+          `disclosure control: ${options.label}: ${certificates.size} tables of the witness repairs and the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
         );
       }
       return repaired;

@@ -10,6 +10,7 @@
  * Requirements left without a witness go on to the bounds and the LP as before.
  */
 import type { Connection } from "../db.ts";
+import { type CertificateData, CertificateLog, inTableOrder } from "./certificates.ts";
 import { isPrimary, type SdcGraph, suppress } from "./graph.ts";
 import { collectRequirements, nonNegativeOf } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
@@ -38,11 +39,16 @@ export interface WitnessRepairResult {
   /** Left without a witness. */
   open: number;
   /**
-   * The requirements proven before any cell was hidden: cell → positions among the cell's
-   * requirements (cellRequirements). Their witnesses stand for any later pattern, which only
-   * hides more, so the LP's first round need not build them again.
+   * The requirements proven: cell → positions among the cell's requirements (cellRequirements).
+   * Their witnesses stand for any later pattern, which only hides more, so the LP's first round
+   * need not build them again. Without `certify`, those proven before any cell was hidden only:
+   * the audit's own witness search does not find all of the repairs' witnesses, and without
+   * their tables it would need LPs for them.
    */
   proofs: Map<number, number[]>;
+  /** With `certify`: the repairs' witness tables, in table order, for the audit to check
+   * (certificates.ts). */
+  certificates?: CertificateData;
 }
 
 /**
@@ -57,6 +63,7 @@ export async function repairByWitnesses(
   graph: SdcGraph,
   passes: number[] = REPAIR_PASSES,
   parallelFrom?: number,
+  certify = false,
 ): Promise<WitnessRepairResult> {
   if (!spec.witnessUnits || spec.additive.length === 0) return emptyResult();
   graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
@@ -65,17 +72,31 @@ export async function repairByWitnesses(
   const primary: number[] = [];
   for (let c = 0; c < graph.cells; c++) if (units.unitOf[c] && isPrimary(graph, c)) primary.push(c);
   const witnessSpec = witnessSpecOf(spec);
-  const decide = (cells: number[]) => witnessRepairOf(graph, witnessSpec, rules, units, cells, passes);
+  const decide = (cells: number[]) =>
+    witnessRepairOf(graph, witnessSpec, rules, units, cells, passes, certify);
   const split = await inTwoHalves<WitnessRepairResult, WitnessRepairResult>(graph, primary, parallelFrom, {
     here: decide,
-    there: (upper) => ({ kind: "repair", spec: witnessSpec, rules, cells: upper, passes }),
+    there: (upper) => ({ kind: "repair", spec: witnessSpec, rules, cells: upper, passes, certify }),
   });
-  if (!split) return decide(primary);
+  // Certificates in table order, as one thread finds them (certificates.ts).
+  const tableOf = (c: number) => graph.tk[c];
+  if (!split) {
+    const result = decide(primary);
+    if (result.certificates) result.certificates = inTableOrder(result.certificates, tableOf);
+    return result;
+  }
   const { here, there } = split;
   // The upper half's hidden cells, hidden here too. Its cells follow the lower half's: within each
   // table in the order one thread would have hidden them, which is all that the group rules after
   // the step depend on (they act within a table).
   for (const c of there.hidden) suppress(graph, c);
+  let certificates: CertificateData | undefined;
+  if (here.certificates && there.certificates) {
+    const log = new CertificateLog();
+    log.append(here.certificates);
+    log.append(there.certificates);
+    certificates = inTableOrder(log.data(), tableOf);
+  }
   return {
     requirements: here.requirements + there.requirements,
     witnessed: here.witnessed + there.witnessed,
@@ -83,6 +104,7 @@ export async function repairByWitnesses(
     hidden: [...here.hidden, ...there.hidden],
     open: here.open + there.open,
     proofs: new Map([...here.proofs, ...there.proofs]),
+    certificates,
   };
 }
 
@@ -91,7 +113,8 @@ function emptyResult(): WitnessRepairResult {
 }
 
 /** The witness step of the primary cells `primary` (all of units): first without hiding, then
- * with repairs, pass by pass. */
+ * with repairs, pass by pass; with `certify`, the repairs' tables are kept, and their proofs are
+ * handed on with the others. */
 export function witnessRepairOf(
   graph: SdcGraph,
   spec: WitnessSpec,
@@ -99,6 +122,7 @@ export function witnessRepairOf(
   units: WitnessUnits,
   primary: number[],
   passes: number[],
+  certify = false,
 ): WitnessRepairResult {
   const result = emptyResult();
   const { requirements, byCell } = collectRequirements(graph, spec, rules, primary);
@@ -110,10 +134,16 @@ export function witnessRepairOf(
   result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
     acrossLevels,
   });
-  for (const [c, own] of byCell) {
-    const positions = own.flatMap((r, k) => (proven[r] ? [k] : []));
-    if (positions.length > 0) result.proofs.set(c, positions);
-  }
+  const handOn = () => {
+    for (const [c, own] of byCell) {
+      const positions = own.flatMap((r, k) => (proven[r] ? [k] : []));
+      if (positions.length > 0) result.proofs.set(c, positions);
+    }
+  };
+  if (!certify) handOn();
+  // Only the repairs' tables: the first pass's (13 million changed cells a full-scale year against
+  // 0.7 million) cost more to keep and check than the audit's own search for them.
+  const log = certify ? new CertificateLog() : undefined;
   for (const maxHidden of passes) {
     if (result.witnessed + result.repaired === requirements.length) break;
     result.repaired += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
@@ -127,8 +157,13 @@ export function witnessRepairOf(
           result.hidden.push(...cells);
         },
       },
+      log,
     });
   }
   result.open = requirements.length - result.witnessed - result.repaired;
+  if (log) {
+    handOn();
+    result.certificates = log.data();
+  }
   return result;
 }

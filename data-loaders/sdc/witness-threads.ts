@@ -24,7 +24,14 @@ export const PARALLEL_CELLS = 20_000;
  * witness search of `findExposures` (lp.ts) for requirements not yet `proven` (in the order of
  * `collectRequirements` over `cells`). */
 export type WitnessJob =
-  | { kind: "repair"; spec: WitnessSpec; rules: SdcRules; cells: number[]; passes: number[] }
+  | {
+      kind: "repair";
+      spec: WitnessSpec;
+      rules: SdcRules;
+      cells: number[];
+      passes: number[];
+      certify: boolean;
+    }
   | {
       kind: "prove";
       spec: WitnessSpec;

@@ -16,7 +16,7 @@ const { graph, job } = workerData as { graph: SdcGraph; job: WitnessJob };
 const units = graph.units;
 if (!units) throw new Error("witness-worker.ts: the graph came without its units");
 if (job.kind === "repair") {
-  port.postMessage(witnessRepairOf(graph, job.spec, job.rules, units, job.cells, job.passes));
+  port.postMessage(witnessRepairOf(graph, job.spec, job.rules, units, job.cells, job.passes, job.certify));
 } else {
   const { requirements, byCell } = collectRequirements(graph, job.spec, job.rules, job.cells);
   if (requirements.length !== job.proven.length)

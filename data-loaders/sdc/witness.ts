@@ -41,6 +41,7 @@
  */
 import type { Connection } from "../db.ts";
 import { queryTyped } from "../db.ts";
+import type { CertificateLog } from "./certificates.ts";
 import { KINDS, type SdcGraph } from "./graph.ts";
 import type { Requirement } from "./lp.ts";
 import type { TableSpec } from "./tables.ts";
@@ -151,7 +152,8 @@ export interface WitnessRepair {
  * `proven[r]` = 1 for each requirement proven and returns how many. With `repair`, witnesses may
  * run through published cells, which are then suppressed (see WitnessRepair). `acrossLevels`
  * (default true): try exchanges across levels too (never in a repair), which where nearly every
- * small-area cell is hidden (the scale-0.01 synthetic population) cost minutes a year.
+ * small-area cell is hidden (the scale-0.01 synthetic population) cost minutes a year. `log`:
+ * every table that proves something, for the audit (certificates.ts).
  */
 export function proveByWitnesses(
   graph: SdcGraph,
@@ -161,7 +163,7 @@ export function proveByWitnesses(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
-  options: { repair?: WitnessRepair; acrossLevels?: boolean } = {},
+  options: { repair?: WitnessRepair; acrossLevels?: boolean; log?: CertificateLog } = {},
 ): number {
   const { repair } = options;
   // Not in a repair: there the LP proves most of these without hiding more cells.
@@ -500,6 +502,20 @@ export function proveByWitnesses(
         if (hidden.length > 0) repair?.hide(hidden);
         for (const r of meets) proven[r] = 1;
         count += meets.length;
+        if (meets.length > 0 && options.log) {
+          // The table for the audit (certificates.ts), which checks it on its own.
+          const at: number[] = [];
+          const columns: number[] = [];
+          const values: number[] = [];
+          for (const c of cells)
+            for (let col = 0; col < A; col++)
+              if (Math.abs(delta[col][c]) > TOLERANCE) {
+                at.push(c);
+                columns.push(col);
+                values.push(graph.values[col][c] + delta[col][c]);
+              }
+          options.log.addChanges(at, columns, values);
+        }
       }
     }
     // Clear the witness: the changed cells and the sums of their groups.

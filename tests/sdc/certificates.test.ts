@@ -15,6 +15,7 @@ import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
 import {
   type CertificateData,
   CertificateLog,
+  inTableOrder,
   loadCertificates,
   proveByCertificates,
   storeCertificates,
@@ -74,6 +75,38 @@ async function provenBy(data: CertificateData, suppressed = [1, 2, 3, 4]) {
   );
   return { proven: [...proven], passed: result.passed, count: result.proven };
 }
+
+describe("CertificateLog", () => {
+  it("keeps tables of any size past its first arrays, and skips a table without changes", () => {
+    // 1,500 tables of 3 changes each (4,500 entries, past the first 1,024), one empty among them.
+    const log = new CertificateLog();
+    for (let k = 0; k < 1500; k++) {
+      log.addChanges([k, k + 1, k + 2], [0, 1, 2], [k / 2, k, 2 * k]);
+      if (k === 700) log.addChanges([], [], []);
+    }
+    const data = log.data();
+    expect([log.size, log.entries, data.start.length, data.cell.length]).toEqual([1500, 4500, 1501, 4500]);
+    expect(data.start[1000]).toBe(3000);
+    expect([data.cell[3001], data.column[3001], data.value[3001]]).toEqual([1001, 1, 1000]);
+    expect([data.cell[4499], data.column[4499], data.value[4499]]).toEqual([1501, 2, 2998]);
+  });
+
+  it("orders tables by the table of their first cell, each table's in the order found", () => {
+    // Cells 0–9 lie in table 2, cells 10–19 in table 1: the tables [5], [12, 13], [7], [11] become
+    // [12, 13], [11], [5], [7].
+    const log = new CertificateLog();
+    for (const cells of [[5], [12, 13], [7], [11]])
+      log.addChanges(
+        cells,
+        cells.map(() => 0),
+        cells.map((c) => c * 10),
+      );
+    const ordered = inTableOrder(log.data(), (c) => (c < 10 ? 2 : 1));
+    expect([...ordered.start]).toEqual([0, 2, 3, 4, 5]);
+    expect([...ordered.cell]).toEqual([12, 13, 11, 5, 7]);
+    expect([...ordered.value]).toEqual([120, 130, 110, 50, 70]);
+  });
+});
 
 describe("proveByCertificates", () => {
   it("proves what a table the attacker cannot rule out reaches, and nothing more", async () => {

@@ -12,8 +12,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { exec } from "../../data-loaders/db.ts";
+import { proveByCertificates } from "../../data-loaders/sdc/certificates.ts";
 import { loadGraph, storeSuppression } from "../../data-loaders/sdc/graph.ts";
-import { findExposures } from "../../data-loaders/sdc/lp.ts";
+import { collectRequirements, findExposures, nonNegativeOf } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import { repairByWitnesses } from "../../data-loaders/sdc/witness-repair.ts";
 import { kommun, spec } from "./kommun-fixture.ts";
@@ -63,6 +64,39 @@ describe("repairByWitnesses", () => {
     expect(exposures).toEqual([]);
   });
 
+  it("with the LP on, keeps the repairs' witness tables, which the audit's check accepts, and hands on their proofs", async () => {
+    // As above, and \`certify\`: the six requirements proven after hiding D3 1, D3 2, R2 1, R2 2
+    // (D1 1, D1 2, D2 1, D2 2, R1 1, R1 2) go on to the LP's first round with the two of the first
+    // pass (D1 t, D2 t), and each of the six comes with a table that the audit checks on its own
+    // reading of the table as suppressed in the end. The first pass's tables are not kept, but
+    // the repairs' move D1 t and D2 t too (D1 = (5, 5, 0) in the table above), so the eight
+    // requirements are all proven by them.
+    const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+    const graph = await loadGraph(con, "t", spec);
+    const result = await repairByWitnesses(con, "t", spec, rules, graph, [8], undefined, true);
+    await storeSuppression(con, "t", graph);
+    const repairedCells = [id("D1", 1), id("D1", 2), id("D2", 1), id("D2", 2), id("R1", 1), id("R1", 2)];
+    const cells = [id("D1", 0), id("D2", 0), ...repairedCells].map((i) => i - 1).sort((a, b) => a - b);
+    expect([...result.proofs].sort((a, b) => a[0] - b[0])).toEqual(cells.map((c) => [c, [0]]));
+    const certificates = result.certificates;
+    if (!certificates) throw new Error("no certificates");
+    // The audit's side: a graph read anew, the eight requirements, the tables checked.
+    const audited = await loadGraph(con, "t", spec);
+    const { requirements, byCell } = collectRequirements(audited, spec, rules, cells);
+    const proven = new Uint8Array(requirements.length);
+    const checked = proveByCertificates(
+      audited,
+      spec,
+      nonNegativeOf(audited, spec),
+      certificates,
+      requirements,
+      byCell,
+      proven,
+    );
+    expect(checked.proven).toBe(8);
+    expect([...proven]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
   it("decides two tables on two threads as on one: the same witnesses, cells hidden in both graphs", async () => {
     const { con, id } = await twoTables();
     const on = async (workers: number) => {
@@ -96,6 +130,16 @@ describe("repairByWitnesses", () => {
     // The second table's swap was decided on the worker's copy and is hidden here too.
     expect(swap.map((c) => two.graph.sup[c + 18])).toEqual([1, 1, 1, 1]);
     expect(two.graph.sup).toEqual(one.graph.sup);
+  });
+
+  it("keeps the same repair tables on two threads as on one, the lower half's first", async () => {
+    const { con } = await twoTables();
+    const on = async (parallelFrom: number) =>
+      repairByWitnesses(con, "t", spec, rules, await loadGraph(con, "t", spec), [8], parallelFrom, true);
+    const one = await on(Number.POSITIVE_INFINITY);
+    const two = await on(1);
+    expect(two.certificates?.start.length).toBeGreaterThan(2);
+    expect(two).toEqual(one);
   });
 
   it("searches the witness tables of findExposures on two threads as on one", async () => {
