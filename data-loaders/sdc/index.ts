@@ -179,7 +179,7 @@ async function protectPartition(
   // With the LP on, the audit checks protection's tables: the witness repairs' tables go with the
   // LP's, so their proofs go on to round 1 too (without tables, the audit's own search would not
   // find all of them).
-  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, undefined, undefined, lpOn);
+  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, { certify: lpOn });
   if (witnessed.requirements > 0) {
     const followers = await hideForGood(witnessed.hidden);
     repaired += witnessed.hidden.length + followers;

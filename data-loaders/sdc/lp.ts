@@ -883,10 +883,11 @@ export async function findExposures(
   const denIndex = spec.quantities.denominator ? A.indexOf(spec.quantities.denominator) : -1;
   const complement =
     numIndex >= 0 && denIndex >= 0 && numIndex !== denIndex ? { num: numIndex, den: denIndex } : undefined;
+  const first = bounds;
   primaryCells((c) => {
-    if (!bounds || !mayFail(bounds, c, graph.values, reach, rules.moneyProtection, complement)) return;
+    if (!first || !mayFail(first, c, graph.values, reach, rules.moneyProtection, complement)) return;
     requirementsOf(c).forEach((requirement, k) => {
-      const { fails, interval } = failsOnBounds(bounds as Bounds, spec, requirement);
+      const { fails, interval } = failsOnBounds(first, spec, requirement);
       if (!fails) return;
       expose(requirement, interval, true, 0);
       failingRequirements.push(requirement);

@@ -61,10 +61,16 @@ export async function repairByWitnesses(
   spec: TableSpec,
   rules: SdcRules,
   graph: SdcGraph,
-  passes: number[] = REPAIR_PASSES,
-  parallelFrom?: number,
-  certify = false,
+  options: {
+    /** Published cells a witness may hide, pass by pass (default REPAIR_PASSES). */
+    passes?: number[];
+    /** Cells from which the step runs on two threads (witness-threads.ts). */
+    parallelFrom?: number;
+    /** Keep the repairs' tables for the audit and hand their proofs on (with the LP on). */
+    certify?: boolean;
+  } = {},
 ): Promise<WitnessRepairResult> {
+  const { passes = REPAIR_PASSES, parallelFrom, certify = false } = options;
   if (!spec.witnessUnits || spec.additive.length === 0) return emptyResult();
   graph.units ??= await loadUnits(con, prefix, spec, graph.cells);
   const units = graph.units;

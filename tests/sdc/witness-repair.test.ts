@@ -24,7 +24,7 @@ const rules = resolveRules({});
 async function repaired(passes: number[]) {
   const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
   const graph = await loadGraph(con, "t", spec);
-  const result = await repairByWitnesses(con, "t", spec, rules, graph, passes);
+  const result = await repairByWitnesses(con, "t", spec, rules, graph, { passes });
   await storeSuppression(con, "t", graph);
   return { con, id, graph, result };
 }
@@ -73,7 +73,7 @@ describe("repairByWitnesses", () => {
     // requirements are all proven by them.
     const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
     const graph = await loadGraph(con, "t", spec);
-    const result = await repairByWitnesses(con, "t", spec, rules, graph, [8], undefined, true);
+    const result = await repairByWitnesses(con, "t", spec, rules, graph, { passes: [8], certify: true });
     await storeSuppression(con, "t", graph);
     const repairedCells = [id("D1", 1), id("D1", 2), id("D2", 1), id("D2", 2), id("R1", 1), id("R1", 2)];
     const cells = [id("D1", 0), id("D2", 0), ...repairedCells].map((i) => i - 1).sort((a, b) => a - b);
@@ -101,15 +101,10 @@ describe("repairByWitnesses", () => {
     const { con, id } = await twoTables();
     const on = async (workers: number) => {
       const graph = await loadGraph(con, "t", spec);
-      const result = await repairByWitnesses(
-        con,
-        "t",
-        spec,
-        rules,
-        graph,
-        [8],
-        workers > 1 ? 1 : Number.POSITIVE_INFINITY,
-      );
+      const result = await repairByWitnesses(con, "t", spec, rules, graph, {
+        passes: [8],
+        parallelFrom: workers > 1 ? 1 : Number.POSITIVE_INFINITY,
+      });
       return { graph, result };
     };
     const one = await on(1);
@@ -135,7 +130,11 @@ describe("repairByWitnesses", () => {
   it("keeps the same repair tables on two threads as on one, the lower half's first", async () => {
     const { con } = await twoTables();
     const on = async (parallelFrom: number) =>
-      repairByWitnesses(con, "t", spec, rules, await loadGraph(con, "t", spec), [8], parallelFrom, true);
+      repairByWitnesses(con, "t", spec, rules, await loadGraph(con, "t", spec), {
+        passes: [8],
+        parallelFrom,
+        certify: true,
+      });
     const one = await on(Number.POSITIVE_INFINITY);
     const two = await on(1);
     expect(two.certificates?.start.length).toBeGreaterThan(2);
