@@ -860,7 +860,7 @@ export async function findExposures(
   // Bounds propagated over the relations (bounds.ts) find, without an LP, the requirements that
   // fail even on outer bounds: these are exposed whatever the LP would say.
   const boundsLast = (options.boundsLast ?? false) && !lpOff;
-  let bounds = boundsLast
+  const bounds = boundsLast
     ? undefined
     : propagateBounds(
         graph,
@@ -883,11 +883,10 @@ export async function findExposures(
   const denIndex = spec.quantities.denominator ? A.indexOf(spec.quantities.denominator) : -1;
   const complement =
     numIndex >= 0 && denIndex >= 0 && numIndex !== denIndex ? { num: numIndex, den: denIndex } : undefined;
-  const first = bounds;
   primaryCells((c) => {
-    if (!first || !mayFail(first, c, graph.values, reach, rules.moneyProtection, complement)) return;
+    if (!bounds || !mayFail(bounds, c, graph.values, reach, rules.moneyProtection, complement)) return;
     requirementsOf(c).forEach((requirement, k) => {
-      const { fails, interval } = failsOnBounds(first, spec, requirement);
+      const { fails, interval } = failsOnBounds(bounds, spec, requirement);
       if (!fails) return;
       expose(requirement, interval, true, 0);
       failingRequirements.push(requirement);
@@ -971,11 +970,11 @@ export async function findExposures(
     const open = new Set<number>();
     for (const [c, own] of byCell) if (own.some((r) => !proven[r])) open.add(c);
     if (open.size > 0) {
-      bounds = propagateBounds(graph, spec, nonNegative, ballAround(graph, open, NEAR_RADIUS));
+      const nearBounds = propagateBounds(graph, spec, nonNegative, ballAround(graph, open, NEAR_RADIUS));
       for (const c of open)
         for (const r of byCell.get(c) ?? []) {
           if (proven[r]) continue;
-          const { fails, interval } = failsOnBounds(bounds, spec, requirements[r]);
+          const { fails, interval } = failsOnBounds(nearBounds, spec, requirements[r]);
           if (!fails) continue;
           expose(requirements[r], interval, true, 0);
           failingRequirements.push(requirements[r]);
