@@ -176,9 +176,8 @@ async function protectPartition(
     return followers.length;
   };
   const lpOn = rules.lpMaxVariables > 0;
-  // With the LP on, the audit checks protection's tables: the witness repairs' tables go with the
-  // LP's, so their proofs go on to round 1 too (without tables, the audit's own search would not
-  // find all of them).
+  // With the LP on, the audit checks protection's tables: the witness step's go with the LP's,
+  // and all its proofs go on to round 1 (the audit then needs no witness search of its own).
   const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, { certify: lpOn });
   if (witnessed.requirements > 0) {
     const followers = await hideForGood(witnessed.hidden);
@@ -194,7 +193,19 @@ async function protectPartition(
   // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
   // decide is left to the audit's witness tables.
   const certificates = lpOn ? new CertificateLog() : undefined;
-  if (certificates && witnessed.certificates) certificates.append(witnessed.certificates);
+  if (lpOn) {
+    // The witness step's tables go to the audit now (replacing any of an earlier protection of
+    // the same partition), the LP's join them at the end: no need to hold both through the LP.
+    const { table, partition } = options.certify;
+    const t = performance.now();
+    const kept = witnessed.certificates ?? new CertificateLog().data();
+    await storeCertificates(con, prefix, table, partition, kept);
+    witnessed.certificates = undefined;
+    if (kept.start.length > 1)
+      options.progress(
+        `disclosure control: ${options.label}: ${kept.start.length - 1} tables of the witness step (${kept.cell.length} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+      );
+  }
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
   // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
@@ -243,9 +254,9 @@ async function protectPartition(
       if (certificates && certificates.size > 0) {
         const t = performance.now();
         const { table, partition } = options.certify;
-        await storeCertificates(con, prefix, table, partition, certificates.data());
+        await storeCertificates(con, prefix, table, partition, certificates.data(), { append: true });
         options.progress(
-          `disclosure control: ${options.label}: ${certificates.size} tables of the witness repairs and the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+          `disclosure control: ${options.label}: ${certificates.size} tables of the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
         );
       }
       return repaired;
@@ -601,6 +612,8 @@ export async function auditTables(
         onProgress: (m) => progress(`audit: ${m}`),
         certified: useCertificates ? await loadCertificates(con, prefix, spec.name, String(part)) : undefined,
         boundsLast: true,
+        // What protection's tables leave is a handful of cells: neighbourhoods suffice.
+        blocksFrom: FEW_CELLS,
       });
       const lps = took.blocks + took.bulk + took.single;
       progress(
@@ -644,6 +657,7 @@ export async function auditTables(
             ? await loadCertificates(con, "sdc_audit_family", family.name, String(part))
             : undefined,
           boundsLast: true,
+          blocksFrom: FEW_CELLS,
         });
         for (const e of found) exposures.push(e);
         report.requirements += stats.requirements;

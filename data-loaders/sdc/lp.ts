@@ -776,6 +776,10 @@ export async function findExposures(
     /** Prove with the LPs of whole blocks (`spec.lpBlocks`) before the neighbourhoods (default
      * true). */
     blocks?: boolean;
+    /** The block passes only when at least this many cells are still open after the certificates
+     * and witness tables (default 0): for a few cells, a block LP holds a whole kommun, and
+     * reading the blocks costs seconds. */
+    blocksFrom?: number;
     /** Protection: the one-cell phase may hide published cells to prove what it could not
      * (`pursue`), returned as `hidden`. The audit hides nothing. */
     hide?: boolean;
@@ -995,7 +999,11 @@ export async function findExposures(
       seconds,
     };
   }
-  if (graph.blocks.length === 0 && spec.lpBlocks?.length) await loadBlocks(con, prefix, spec, graph);
+  const openAtStart = new Set<number>();
+  for (const [c, own] of byCell) if (own.some((r) => !proven[r])) openAtStart.add(c);
+  const withBlocks = options.blocks !== false && openAtStart.size >= (options.blocksFrom ?? 0);
+  if (withBlocks && graph.blocks.length === 0 && spec.lpBlocks?.length)
+    await loadBlocks(con, prefix, spec, graph);
 
   const solver = await highs();
   const started = performance.now();
@@ -1073,7 +1081,7 @@ export async function findExposures(
   const openCells = () => [...byCell.keys()].filter(isOpen);
   const hidden = new Set<number>();
   try {
-    for (const [pass, blockOf] of options.blocks === false ? [] : graph.blocks.entries()) {
+    for (const [pass, blockOf] of withBlocks ? graph.blocks.entries() : []) {
       // A block's LP holds all its suppressed cells, whether or not they have open requirements.
       const inBlocks: number[] = [];
       for (let c = 0; c < graph.cells; c++) if (graph.sup[c] && blockOf[c] > 0) inBlocks.push(c);

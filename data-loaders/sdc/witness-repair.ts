@@ -46,8 +46,8 @@ export interface WitnessRepairResult {
    * their tables it would need LPs for them.
    */
   proofs: Map<number, number[]>;
-  /** With `certify`: the repairs' witness tables, in table order, for the audit to check
-   * (certificates.ts). */
+  /** With `certify`: every witness table that proved something (the first pass's and the
+   * repairs'), in table order, for the audit to check (certificates.ts). */
   certificates?: CertificateData;
 }
 
@@ -66,7 +66,7 @@ export async function repairByWitnesses(
     passes?: number[];
     /** Cells from which the step runs on two threads (witness-threads.ts). */
     parallelFrom?: number;
-    /** Keep the repairs' tables for the audit and hand their proofs on (with the LP on). */
+    /** Keep the witness tables for the audit and hand all proofs on (with the LP on). */
     certify?: boolean;
   } = {},
 ): Promise<WitnessRepairResult> {
@@ -119,8 +119,8 @@ function emptyResult(): WitnessRepairResult {
 }
 
 /** The witness step of the primary cells `primary` (all of units): first without hiding, then
- * with repairs, pass by pass; with `certify`, the repairs' tables are kept, and their proofs are
- * handed on with the others. */
+ * with repairs, pass by pass; with `certify`, every table that proved something is kept, and the
+ * repairs' proofs are handed on with the others. */
 export function witnessRepairOf(
   graph: SdcGraph,
   spec: WitnessSpec,
@@ -137,8 +137,10 @@ export function witnessRepairOf(
   const nonNegative = nonNegativeOf(graph, spec);
   // Exchanges across levels only with the LP on: see proveByWitnesses.
   const acrossLevels = rules.lpMaxVariables > 0;
+  const log = certify ? new CertificateLog() : undefined;
   result.witnessed = proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {
     acrossLevels,
+    log,
   });
   const handOn = () => {
     for (const [c, own] of byCell) {
@@ -147,9 +149,6 @@ export function witnessRepairOf(
     }
   };
   if (!certify) handOn();
-  // Only the repairs' tables: the first pass's (13 million changed cells a full-scale year against
-  // 0.7 million) cost more to keep and check than the audit's own search for them.
-  const log = certify ? new CertificateLog() : undefined;
   for (const maxHidden of passes) {
     if (result.witnessed + result.repaired === requirements.length) break;
     result.repaired += proveByWitnesses(graph, spec, units, requirements, byCell, proven, nonNegative, {

@@ -141,7 +141,10 @@ export async function proveOnThreads(
       acrossLevels,
     }),
   });
-  if (!split) return prove(byCell);
+  // On one thread, too, only the open cells: the search walks the units of every table that holds
+  // one of them, and after the certificates of a full-scale year only a thousand are left open
+  // (the audit searched all tables for them: 5 s instead of a fraction of one).
+  if (!split) return prove(new Map(open.map((c) => [c, byCell.get(c) ?? []])));
   let count = split.here;
   requirementsOf(split.upper).forEach((r, k) => {
     if (split.there[k] && !proven[r]) {

@@ -11,10 +11,11 @@
  * able to reach 5. The table t = 5 shows x11 can (x22 is then 4), t = 6 shows both can.
  */
 import { describe, expect, it } from "vitest";
-import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
+import { exec, openDatabase } from "../../data-loaders/db.ts";
 import {
   type CertificateData,
   CertificateLog,
+  dropCertificates,
   inTableOrder,
   loadCertificates,
   proveByCertificates,
@@ -119,6 +120,21 @@ describe("proveByCertificates", () => {
   it("rejects a table that breaks a relation", async () => {
     // x11 = 5 with x12 left at 7: row r1 would sum to 12, not the published 10.
     expect(await provenBy(certificates([[1, 5]]))).toEqual({ proven: [0, 0], passed: 0, count: 0 });
+  });
+
+  it("checks each table on its own: what the one before changed does not carry over", async () => {
+    // x22 = 5 alone breaks row r2 and column k2, so the first table fails. The second changes
+    // x11, x12 and x21 as t = 6 does; without x22 = 5 it breaks the same two relations, and only
+    // with the first table's change kept would it look like t = 6 and prove both cells.
+    const tables = certificates(
+      [[4, 5]],
+      [
+        [1, 6],
+        [2, 4],
+        [3, 6],
+      ],
+    );
+    expect(await provenBy(tables)).toEqual({ proven: [0, 0], passed: 0, count: 0 });
   });
 
   it("rejects a table with a negative count, though every relation holds", async () => {
@@ -227,16 +243,56 @@ describe("certificates from protection to audit", () => {
     await exec(con, "CREATE TABLE a_cells AS SELECT 10 - id AS id, code FROM t_cells");
     const back = await loadCertificates(con, "a", "test", "2022");
     expect(back && [...back.start]).toEqual([0, 4, 5]);
-    // Certificate 0 in audit order: ids 6, 7, 8, 9 are cells 4, 3, 2, 1 (t = 6: 5, 6, 4, 6).
-    expect(back && [...back.cell]).toEqual([5, 6, 7, 8, 5]);
-    expect(back && [...back.value]).toEqual([5, 6, 4, 6, 5]);
+    // Certificate 0 as stored, cells 1, 2, 3, 4 (t = 6: 6, 4, 6, 5), now ids 9, 8, 7, 6.
+    expect(back && [...back.cell]).toEqual([8, 7, 6, 5, 5]);
+    expect(back && [...back.value]).toEqual([6, 4, 6, 5, 5]);
     expect(await loadCertificates(con, "a", "test", "2023")).toBeUndefined();
     // Storing again replaces what was stored for the same table and partition.
     await storeCertificates(con, "t", "test", "2022", certificates([[1, 5]]));
-    const [{ n }] = await queryRows<{ n: number }>(
+    const again = await loadCertificates(con, "a", "test", "2022");
+    expect(again && [...again.start]).toEqual([0, 1]);
+    expect(again && [...again.cell]).toEqual([8]);
+    // Read back by the numbering protection stored them with, the cells stay as they were.
+    const same = await loadCertificates(con, "t", "test", "2022");
+    expect(same && [...same.cell]).toEqual([0]);
+    // A later part of the same protection adds to it, its tables after the first part's.
+    await storeCertificates(
       con,
-      "SELECT count(*)::INTEGER AS n FROM sdc_certificates",
+      "t",
+      "test",
+      "2022",
+      certificates(
+        [[2, 7]],
+        [
+          [3, 8],
+          [4, 1],
+        ],
+      ),
+      { append: true },
     );
-    expect(n).toBe(1);
+    const parts = await loadCertificates(con, "a", "test", "2022");
+    expect(parts && [...parts.start]).toEqual([0, 1, 2, 4]);
+    expect(parts && [...parts.cell]).toEqual([8, 7, 6, 5]);
+    expect(parts && [...parts.value]).toEqual([5, 7, 8, 1]);
+    // Once dropped, nothing is left to read.
+    await dropCertificates(con);
+    expect(await loadCertificates(con, "a", "test", "2022")).toBeUndefined();
+  });
+
+  it("names no cell for a code the audit's cells lack, so that certificate proves nothing", async () => {
+    const con = await twoByTwo([1, 2, 3, 4]);
+    await storeCertificates(con, "t", "test", "2022", certificates(attackerTable(6)));
+    // The audit's cells without cell 2 (code 1002), the others numbered as in protection.
+    await exec(con, "CREATE TABLE a_cells AS SELECT id, code FROM t_cells WHERE id <> 2");
+    const back = await loadCertificates(con, "a", "test", "2022");
+    expect(back && [...back.cell]).toEqual([0, -1, 2, 3]);
+    const graph = await loadGraph(con, "t", spec);
+    const rules = resolveRules({});
+    const { requirements, byCell } = collectRequirements(graph, spec, rules, [0, 3]);
+    const proven = new Uint8Array(requirements.length);
+    const result =
+      back &&
+      proveByCertificates(graph, spec, nonNegativeOf(graph, spec), back, requirements, byCell, proven);
+    expect(result).toEqual({ proven: 0, passed: 0 });
   });
 });

@@ -252,6 +252,18 @@ describe("findExposures on neighbourhoods", () => {
     });
     expect(unblocked.exposures).toEqual([]);
     expect(unblocked.stats.lps).toBeGreaterThan(1);
+    // With `blocksFrom` (the audit's), the block runs only when that many cells are open: two
+    // cells are, so a threshold of 2 keeps the block's single LP and one of 3 skips it.
+    const lpsFrom = async (blocksFrom: number) => {
+      const { exposures, stats } = await findExposures(con, "t", blocked, resolveRules({}), {
+        neighbourhoods: { block: 1, first: 1 },
+        blocksFrom,
+      });
+      expect(exposures).toEqual([]);
+      return stats.lps;
+    };
+    expect(await lpsFrom(2)).toBe(1);
+    expect(await lpsFrom(3)).toBe(unblocked.stats.lps);
   });
 
   it("decides blocks on worker threads, pass by pass, as on the calling thread", async () => {

@@ -64,14 +64,13 @@ describe("repairByWitnesses", () => {
     expect(exposures).toEqual([]);
   });
 
-  it("with the LP on, keeps the repairs' witness tables, which the audit's check accepts, and hands on their proofs", async () => {
+  it("with the LP on, keeps every witness table, which the audit's check accepts, and hands on the proofs", async () => {
     // As above, and \`certify\`: the six requirements proven after hiding D3 1, D3 2, R2 1, R2 2
     // (D1 1, D1 2, D2 1, D2 2, R1 1, R1 2) go on to the LP's first round with the two of the first
-    // pass (D1 t, D2 t), and each of the six comes with a table that the audit checks on its own
-    // reading of the table as suppressed in the end. The first pass's tables are not kept, but
-    // the repairs' move D1 t and D2 t too (D1 = (5, 5, 0) in the table above), so the eight
-    // requirements are all proven by them.
+    // pass (D1 t, D2 t), and each of the eight comes with a table that the audit checks on its own
+    // reading of the table as suppressed in the end.
     const { con, id } = await kommun({ published: ["K", "R2", "D3"] });
+    const before = await loadGraph(con, "t", spec);
     const graph = await loadGraph(con, "t", spec);
     const result = await repairByWitnesses(con, "t", spec, rules, graph, { passes: [8], certify: true });
     await storeSuppression(con, "t", graph);
@@ -95,6 +94,22 @@ describe("repairByWitnesses", () => {
     );
     expect(checked.proven).toBe(8);
     expect([...proven]).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    // The first pass's tables are among them: they move persons between D1 and D2 only (D1 t and
+    // D2 t cannot reach 5 in one table: they sum to R1's 7), so on the table as suppressed before
+    // the repairs, where D3 and R2 are published, they alone pass and prove D1 t and D2 t.
+    const early = collectRequirements(before, spec, rules, cells);
+    const provenEarly = new Uint8Array(early.requirements.length);
+    proveByCertificates(
+      before,
+      spec,
+      nonNegativeOf(before, spec),
+      certificates,
+      early.requirements,
+      early.byCell,
+      provenEarly,
+    );
+    const cellsProven = early.requirements.filter((_, r) => provenEarly[r]).map((r) => r.cell);
+    expect(cellsProven).toEqual([id("D1", 0), id("D2", 0)].sort((a, b) => a - b));
   });
 
   it("decides two tables on two threads as on one: the same witnesses, cells hidden in both graphs", async () => {
