@@ -297,7 +297,8 @@ const FEW_CELLS = 1000;
 /** How the audit proved a table's protection intervals, and what it left open. */
 function proofs(t: AuditTableReport): string {
   const byLp = t.requirements - t.unchecked - t.witnessed - t.certified;
-  const certified = t.certified > 0 ? `${t.certified} by protection's LP tables checked here, ` : "";
+  const certified =
+    t.certified > 0 ? `${t.certified} by protection's tables (witness step and LP) checked here, ` : "";
   return `${t.requirements - t.unchecked} protection intervals proven (${t.witnessed} by witness tables, ${certified}${byLp} by ${t.lps} LPs), ${undecided(t.unchecked)}`;
 }
 
@@ -471,7 +472,7 @@ export interface AuditTableReport {
   lps: number;
   /** Intervals proven by witness tables without an LP (witness.ts). */
   witnessed: number;
-  /** Intervals proven by protection's LP tables, checked by the audit (certificates.ts). */
+  /** Intervals proven by protection's tables (witness step and LP), checked by the audit (certificates.ts). */
   certified: number;
   /** Intervals left unproven because the LP is off, protected by the group rules only. */
   unchecked: number;

@@ -109,7 +109,9 @@ describe("auditTables", () => {
     await protectTables(con);
     const checked = await auditTables(con);
     expect(checked.tables[0]).toMatchObject({ requirements: 1, certified: 1, lps: 0, witnessed: 0 });
-    expect(checked.format()).toContain("1 by protection's LP tables checked here, 0 by 0 LPs");
+    expect(checked.format()).toContain(
+      "1 by protection's tables (witness step and LP) checked here, 0 by 0 LPs",
+    );
     // The audit reads the tables once: a second audit, like one asked to solve again, uses its own LP.
     const again = await auditTables(con);
     expect(again.tables[0]).toMatchObject({ requirements: 1, certified: 0, lps: 1 });
