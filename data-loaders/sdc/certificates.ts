@@ -227,7 +227,11 @@ function readHeader(fd: number, counts: number): Int32Array {
 /** Reads the array at byte `at` into `target`; returns where the next one starts. */
 function readInto(fd: number, at: number, target: ArrayBufferView): number {
   const bytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
-  for (let read = 0; read < bytes.length; ) read += readSync(fd, bytes, read, bytes.length - read, at + read);
+  for (let read = 0; read < bytes.length; ) {
+    const n = readSync(fd, bytes, read, bytes.length - read, at + read);
+    if (n === 0) throw new Error("certificates: a stored file ends before its arrays do");
+    read += n;
+  }
   return at + Math.ceil(bytes.length / 8) * 8;
 }
 
