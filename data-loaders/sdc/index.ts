@@ -227,16 +227,13 @@ async function protectPartition(
       // round they are propagated near the exposed cells only (a full propagation costs seconds).
       near: near || (lpOn && round > 1),
       graph,
-      // No second witness search: the witness step has proven what it can, and what the pattern
-      // hidden since then would let it prove besides (about 2,500 requirements of the
-      // full-scale 2023) cost 9–12 s of search, against a few hundred more LPs, whose tables
-      // the audit then checks instead of searching itself (the same exposures and pattern).
-      // A round that re-checks a few exposed cells leaves them to the LP's balls: block LPs
-      // cost about a second a round however few cells they are for (a block LP holds a whole
-      // kommun). On the full-scale 2023, rounds 2–7 took 17 s instead of 29 s.
-      witnesses: false,
+      // A round that re-checks a few exposed cells leaves them to the LP's balls: witness tables
+      // and block LPs cost about a second a round however few cells they are for (the witness
+      // search sets up over the whole graph, a block LP holds a whole kommun). On the full-scale
+      // 2023, rounds 2–7 took 17 s instead of 29 s, with the same exposures each round.
+      witnesses: lpOn && !few,
       blocks: !few,
-      // What the witness step proved needs no LP in round 1.
+      // What the witness step proved before it hid anything needs no second search in round 1.
       witnessed: round === 1 ? witnessed.proofs : undefined,
       hide: lpOn,
       certificates,
