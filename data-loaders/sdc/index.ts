@@ -177,7 +177,8 @@ async function protectPartition(
   };
   const lpOn = rules.lpMaxVariables > 0;
   // With the LP on, the audit checks protection's tables: the witness step's go with the LP's,
-  // and all its proofs go on to round 1 (the audit then needs no witness search of its own).
+  // and all its proofs go on to round 1 (the audit's own witness search is then left with what
+  // round 1's search proves, about a thousand requirements a full-scale year).
   const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, { certify: lpOn });
   if (witnessed.requirements > 0) {
     const followers = await hideForGood(witnessed.hidden);

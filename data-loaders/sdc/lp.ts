@@ -999,9 +999,9 @@ export async function findExposures(
       seconds,
     };
   }
-  const openAtStart = new Set<number>();
-  for (const [c, own] of byCell) if (own.some((r) => !proven[r])) openAtStart.add(c);
-  const withBlocks = options.blocks !== false && openAtStart.size >= (options.blocksFrom ?? 0);
+  let openAtStart = 0;
+  for (const own of byCell.values()) if (own.some((r) => !proven[r])) openAtStart++;
+  const withBlocks = options.blocks !== false && openAtStart >= (options.blocksFrom ?? 0);
   if (withBlocks && graph.blocks.length === 0 && spec.lpBlocks?.length)
     await loadBlocks(con, prefix, spec, graph);
 
