@@ -1517,7 +1517,7 @@ class LpWorkers {
   private ensure(n: number): void {
     while (this.workers.length < n) {
       const w = this.workers.length;
-      const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
+      const worker = new Worker(new URL("../typescript-worker.mjs", import.meta.url), {
         workerData: {
           entry: new URL("./lp-worker.ts", import.meta.url).href,
           graph: this.graph,

@@ -71,7 +71,7 @@ function halves(
 
 /** Runs the job on a worker thread of its own, given a copy of the graph as it is now. */
 function onWitnessThread<T>(graph: SdcGraph, job: WitnessJob): Promise<T> {
-  const worker = new Worker(new URL("./typescript-worker.mjs", import.meta.url), {
+  const worker = new Worker(new URL("../typescript-worker.mjs", import.meta.url), {
     workerData: { entry: new URL("./witness-worker.ts", import.meta.url).href, graph, job },
   });
   const result = new Promise<T>((resolve, reject) => {

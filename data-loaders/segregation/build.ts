@@ -2,17 +2,15 @@
  * The build step: segregation measures for riket, every län and every kommun, over RegSO and over
  * DeSO, for each grouping of the population, written to `segregation_raw` (see docs/segregation.md).
  *
- * DuckDB does the only heavy work, one GROUP BY that counts persons per (year, DeSO, group); the
- * counts are small (DeSO × groups), so the measures are computed in TypeScript on them.
+ * DuckDB counts persons per (year, DeSO, group) in one GROUP BY; the counts are small (DeSO ×
+ * groups), so the measures are computed in TypeScript on them (rows.ts), region by region on
+ * worker threads when there are many (threads.ts).
  */
 import type { DuckDBAppender } from "@duckdb/node-api";
 import type { Connection } from "../db.ts";
 import { exec, queryRows } from "../db.ts";
-import type { PreparedTable } from "./measures.ts";
-import { entropy, mutualInformation, prepare } from "./measures.ts";
-import type { SegregationProfile } from "./profile.ts";
-import { segregationProfile } from "./profile.ts";
-import { DEFAULT_SEED, exactExpectations } from "./random.ts";
+import { type Cell, type DesoCounts, getOrCreate, type RowSink } from "./rows.ts";
+import { PARALLEL_PERSONS, SegregationThreads, writeYearHere } from "./threads.ts";
 
 /** A grouping of the population: its code, its groups in publication order and its SQL over person_ar. */
 export interface Grouping {
@@ -69,12 +67,6 @@ export const GROUPINGS: readonly Grouping[] = [
   },
 ];
 
-/** Units the population is distributed over, with the person_ar column that holds them. */
-const ENHETER = [
-  { enhet: "regso", column: "regso" },
-  { enhet: "deso", column: "deso" },
-] as const;
-
 export interface SegregationBuildOptions {
   years: readonly number[];
   /** Most draws of the random-allocation simulation (Gini, pairwise D); default DEFAULT_DRAWS. */
@@ -83,6 +75,10 @@ export interface SegregationBuildOptions {
   tolerance?: number;
   seed?: number;
   groupings?: readonly Grouping[];
+  /** Threads for the measures (default every core); one keeps them on the calling thread. */
+  threads?: number;
+  /** Person-years from which the threads are used (default PARALLEL_PERSONS). */
+  parallelFrom?: number;
 }
 
 export interface SegregationBuildReport {
@@ -92,17 +88,8 @@ export interface SegregationBuildReport {
   measureSeconds: number;
 }
 
-/** The cell a row belongs to: everything but the measure. */
-interface Cell {
-  niva: string;
-  region: string;
-  enhet: string;
-  indelning: string;
-  befolkadeEnheter: number;
-}
-
 /** Appends rows of segregation_raw straight to DuckDB (no intermediate row objects). */
-class RowWriter {
+class RowWriter implements RowSink {
   rows = 0;
   private cell: Cell = { niva: "", region: "", enhet: "", indelning: "", befolkadeEnheter: 0 };
 
@@ -138,25 +125,6 @@ class RowWriter {
     a.endRow();
     this.rows++;
   }
-
-  /** A measure and its `_slump` twin (the value expected under random allocation). */
-  pair(
-    grupp: string,
-    matt: string,
-    value: number | null,
-    random: number | null,
-    gruppAntal: number | null,
-  ): void {
-    this.add(grupp, matt, value, gruppAntal);
-    this.add(grupp, `${matt}_slump`, random, gruppAntal);
-  }
-}
-
-interface DesoCounts {
-  regso: string;
-  kommun: string;
-  lan: string;
-  counts: number[];
 }
 
 const SEGREGATION_RAW = `CREATE OR REPLACE TABLE segregation_raw (
@@ -177,24 +145,42 @@ export async function computeSegregation(
   const report: SegregationBuildReport = { rows: 0, countSeconds: 0, measureSeconds: 0 };
   if (years.length === 0) return report;
 
-  let t0 = performance.now();
-  const places = await countPersons(con, years, groupings);
-  report.countSeconds = (performance.now() - t0) / 1000;
+  // The threads start while DuckDB counts (starting one takes about half a second).
+  const threads =
+    (await personYears(con, years)) >= (options.parallelFrom ?? PARALLEL_PERSONS)
+      ? SegregationThreads.start(options.threads)
+      : null;
+  try {
+    let t0 = performance.now();
+    const places = await countPersons(con, years, groupings);
+    report.countSeconds = (performance.now() - t0) / 1000;
 
-  t0 = performance.now();
-  const appender = await con.createAppender("segregation_raw");
-  for (const year of years) {
-    const counts = await countsOfYear(con, year, groupings, places);
-    const writer = new RowWriter(appender, year);
-    for (const [k, grouping] of groupings.entries()) {
-      writeGrouping(writer, counts.get(k) ?? new Map<string, DesoCounts>(), grouping, year, options);
+    t0 = performance.now();
+    const appender = await con.createAppender("segregation_raw");
+    for (const year of years) {
+      const counts = await countsOfYear(con, year, groupings, places);
+      const byDeso = groupings.map((_, k) => counts.get(k) ?? new Map<string, DesoCounts>());
+      const writer = new RowWriter(appender, year);
+      if (threads) await threads.writeYear(writer, year, groupings, byDeso, options);
+      else writeYearHere(writer, year, groupings, byDeso, options);
+      report.rows += writer.rows;
     }
-    report.rows += writer.rows;
+    appender.closeSync();
+    await exec(con, "DROP TABLE IF EXISTS seg_antal; DROP TABLE IF EXISTS seg_kvintilgranser;");
+    report.measureSeconds = (performance.now() - t0) / 1000;
+    return report;
+  } finally {
+    await threads?.close();
   }
-  appender.closeSync();
-  await exec(con, "DROP TABLE IF EXISTS seg_antal; DROP TABLE IF EXISTS seg_kvintilgranser;");
-  report.measureSeconds = (performance.now() - t0) / 1000;
-  return report;
+}
+
+/** Person-years of the years in person_ar (reads one column). */
+async function personYears(con: Connection, years: readonly number[]): Promise<number> {
+  const [{ n }] = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::DOUBLE AS n FROM person_ar WHERE ar IN (${years.join(", ")})`,
+  );
+  return n;
 }
 
 type Place = Pick<DesoCounts, "regso" | "kommun" | "lan">;
@@ -311,210 +297,4 @@ async function countsOfYear(
     deso.counts[grouping.groups.indexOf(row.grupp)] += row.n;
   }
   return result;
-}
-
-function getOrCreate<K, V>(map: Map<K, V>, key: K, create: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = create();
-    map.set(key, value);
-  }
-  return value;
-}
-
-/** FNV-1a of a string mixed with the seed: an independent, reproducible stream per region. */
-function regionSeed(seed: number, key: string): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** Sums DeSO counts into the units named by `unitOf`, in sorted unit order. */
-function tableOf(
-  groups: readonly string[],
-  desos: readonly [string, DesoCounts][],
-  unitOf: (code: string, d: DesoCounts) => string,
-): PreparedTable {
-  const units = new Map<string, number[]>();
-  for (const [code, d] of desos) {
-    const unit = unitOf(code, d);
-    const row = units.get(unit);
-    if (!row) units.set(unit, [...d.counts]);
-    else for (let g = 0; g < row.length; g++) row[g] += d.counts[g];
-  }
-  const keys = [...units.keys()].sort();
-  return prepare({ groups, counts: keys.map((k) => units.get(k) as number[]) });
-}
-
-/** The rows of one year and grouping: every region, both kinds of unit. */
-function writeGrouping(
-  writer: RowWriter,
-  byDeso: Map<string, DesoCounts>,
-  grouping: Grouping,
-  year: number,
-  options: SegregationBuildOptions,
-): void {
-  const desos = [...byDeso.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const regions: { niva: string; region: string; desos: [string, DesoCounts][] }[] = [
-    { niva: "riket", region: "00", desos },
-  ];
-  for (const [niva, key] of [
-    ["lan", "lan"],
-    ["kommun", "kommun"],
-  ] as const) {
-    const byRegion = new Map<string, [string, DesoCounts][]>();
-    for (const entry of desos) getOrCreate(byRegion, entry[1][key], () => []).push(entry);
-    for (const code of [...byRegion.keys()].sort()) {
-      regions.push({ niva, region: code, desos: byRegion.get(code) as [string, DesoCounts][] });
-    }
-  }
-  const seed = options.seed ?? DEFAULT_SEED;
-  for (const { niva, region, desos: regionDesos } of regions) {
-    for (const { enhet, column } of ENHETER) {
-      const unitOf = (code: string, d: DesoCounts) => (column === "deso" ? code : d.regso);
-      const table = tableOf(grouping.groups, regionDesos, unitOf);
-      const profile = segregationProfile(table, {
-        draws: options.draws,
-        tolerance: options.tolerance,
-        seed: regionSeed(seed, `${year}|${niva}|${region}|${enhet}|${grouping.indelning}`),
-      });
-      writer.setCell({
-        niva,
-        region,
-        enhet,
-        indelning: grouping.indelning,
-        befolkadeEnheter: table.unitTotals.length,
-      });
-      writeProfile(writer, profile, table, grouping);
-      if (niva !== "kommun")
-        writeDecomposition(writer, grouping.groups, regionDesos, niva, unitOf, table, profile);
-    }
-  }
-}
-
-function writeProfile(
-  writer: RowWriter,
-  p: SegregationProfile,
-  table: PreparedTable,
-  grouping: Grouping,
-): void {
-  const groups = grouping.groups;
-  groups.forEach((g, gi) => {
-    const m = p.by_group[g];
-    const r = p.random.by_group[g];
-    // Persons behind a group-vs-rest measure: the smaller of the group and the rest, as the
-    // complement rule for shares (the measures reveal the group's share, hence both counts).
-    const n = Math.min(table.groupTotals[gi], table.total - table.groupTotals[gi]);
-    const rest = (value: number | null) => (value === null ? null : 1 - value);
-    writer.pair(g, "D", m.D, r.D, n);
-    writer.pair(g, "isolering", m.isolation, r.isolation, n);
-    writer.pair(g, "exponering", rest(m.isolation), rest(r.isolation), n);
-    writer.pair(g, "eta2", m.correlation_ratio, r.correlation_ratio, n);
-    writer.pair(g, "gini", m.gini, r.gini, n);
-    writer.pair(g, "H", m.H, r.H, n);
-    if (groups.length > 2) {
-      groups.forEach((h, hi) => {
-        if (hi === gi) return;
-        const smaller = Math.min(table.groupTotals[gi], table.groupTotals[hi]);
-        writer.pair(g, `exponering_${h}`, m.exposure[h], r.exposure[h], smaller);
-      });
-    }
-    if (grouping.pairwise) {
-      for (let hi = gi + 1; hi < groups.length; hi++) {
-        const key = `${g}|${groups[hi]}`;
-        const smaller = Math.min(table.groupTotals[gi], table.groupTotals[hi]);
-        writer.pair(g, `D_${groups[hi]}`, p.pairwise[key].D, p.random.pairwise[key].D, smaller);
-      }
-    }
-  });
-  const mg = p.multigroup;
-  const rg = p.random.multigroup;
-  // Multigroup measures reveal the group shares (E exactly), so the persons behind them are those
-  // of the smallest group present: disclosure control applies its count rule to that group.
-  const smallest = smallestPresentGroup(table);
-  writer.pair("alla", "D", mg.D, rg.D, smallest);
-  writer.pair("alla", "gini", mg.gini, rg.gini, smallest);
-  writer.pair("alla", "H", mg.H, rg.H, smallest);
-  writer.pair("alla", "M", mg.M, rg.M, smallest);
-  writer.add("alla", "E", mg.E, smallest);
-  if (grouping.indelning === "inkomstkvintil") {
-    // Segregationsbarometern's ojämlikhetsindex: D between the lowest and the highest quintile.
-    const last = groups.length - 1;
-    const key = `${groups[0]}|${groups[last]}`;
-    const smaller = Math.min(table.groupTotals[0], table.groupTotals[last]);
-    writer.pair("alla", "ojamlikhetsindex", p.pairwise[key].D, p.random.pairwise[key].D, smaller);
-  }
-}
-
-/**
- * M and H of a riket or län split into between-län, between-kommun (within län) and within-kommun
- * parts: M = M_mellan_lan + M_mellan_kommun + M_inom_kommun (riket), M = M_mellan_kommun +
- * M_inom_kommun (län). Values use the weighted form Σ_r (T_r/T) M_r; expectations under random
- * allocation of the region's people to its units follow by linearity from the exact E[M] of the
- * region over län units, over kommun units and over its units.
- */
-function writeDecomposition(
-  writer: RowWriter,
-  groups: readonly string[],
-  desos: readonly [string, DesoCounts][],
-  niva: string,
-  unitOf: (code: string, d: DesoCounts) => string,
-  table: PreparedTable,
-  profile: SegregationProfile,
-): void {
-  const e = entropy(table);
-  const total = table.total;
-  const byKey = (key: "lan" | "kommun") => {
-    const parts = new Map<string, [string, DesoCounts][]>();
-    for (const entry of desos) getOrCreate(parts, entry[1][key], () => []).push(entry);
-    return [...parts.keys()].sort().map((code) => parts.get(code) as [string, DesoCounts][]);
-  };
-  const unitsAre = (key: "lan" | "kommun") => tableOf(groups, desos, (_, d) => d[key]);
-  const weightedWithin = (key: "lan" | "kommun", inner: (part: [string, DesoCounts][]) => PreparedTable) => {
-    let sum = 0;
-    for (const part of byKey(key)) {
-      const t = inner(part);
-      if (t.total > 0) sum += (t.total / total) * (mutualInformation(t) ?? 0);
-    }
-    return sum;
-  };
-  const kommunUnits = unitsAre("kommun");
-  const expectedOverKommun = exactExpectations(kommunUnits).M;
-  const expectedOverUnits = profile.random.multigroup.M;
-  const components: [string, number | null, number | null][] = [];
-  if (total > 0) {
-    // Within kommun: Σ_k (T_k/T) M_k over the region's own units (RegSO or DeSO).
-    const withinKommun = weightedWithin("kommun", (part) => tableOf(groups, part, unitOf));
-    if (niva === "riket") {
-      const lanUnits = unitsAre("lan");
-      const expectedOverLan = exactExpectations(lanUnits).M;
-      const betweenKommun = weightedWithin("lan", (part) => tableOf(groups, part, (_, d) => d.kommun));
-      components.push(["mellan_lan", mutualInformation(lanUnits), expectedOverLan]);
-      components.push(["mellan_kommun", betweenKommun, difference(expectedOverKommun, expectedOverLan)]);
-    } else {
-      components.push(["mellan_kommun", mutualInformation(kommunUnits), expectedOverKommun]);
-    }
-    components.push(["inom_kommun", withinKommun, difference(expectedOverUnits, expectedOverKommun)]);
-  } else {
-    const names =
-      niva === "riket" ? ["mellan_lan", "mellan_kommun", "inom_kommun"] : ["mellan_kommun", "inom_kommun"];
-    for (const name of names) components.push([name, null, null]);
-  }
-  const h = (m: number | null) => (m === null || e === null || e === 0 ? null : m / e);
-  const smallest = smallestPresentGroup(table);
-  for (const [name, value, random] of components) {
-    writer.pair("alla", `M_${name}`, value, random, smallest);
-    writer.pair("alla", `H_${name}`, h(value), h(random), smallest);
-  }
-}
-
-/** Persons in the smallest group present (0 when nobody is counted). */
-function smallestPresentGroup(table: PreparedTable): number {
-  let smallest = 0;
-  for (const tg of table.groupTotals) if (tg > 0 && (smallest === 0 || tg < smallest)) smallest = tg;
-  return smallest;
-}
-
-function difference(a: number | null, b: number | null): number | null {
-  return a === null || b === null ? null : Math.max(0, a - b);
 }

@@ -241,6 +241,18 @@ describe("computeSegregation", async () => {
     expect([...again.values()]).toEqual([...rows.values()]);
   });
 
+  it("on worker threads writes the same rows in the same order as on one", async () => {
+    const rowsOf = async (threads: number) => {
+      const db = await openDatabase({ threads: 1 });
+      await createPersonAr(db);
+      await computeSegregation(db, { years: [2023], draws: 20, threads, parallelFrom: 0 });
+      return queryRows<RawRow>(db, "SELECT * FROM segregation_raw ORDER BY rowid");
+    };
+    const here = await rowsOf(1);
+    expect(here.length).toBeGreaterThan(1000);
+    expect(await rowsOf(2)).toEqual(here);
+  });
+
   it("rejects codes outside a grouping, naming column, rule and count", async () => {
     const bad = await openDatabase({ threads: 1 });
     await createPersonAr(bad);

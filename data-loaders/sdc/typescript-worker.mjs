@@ -1,8 +1,0 @@
-// The script of every worker thread of disclosure control (lp-worker.ts, witness-worker.ts): worker
-// threads do not inherit tsx's loader, so this registers it, then loads the TypeScript entry that
-// `workerData.entry` names (bin/rdi.js does the same for the command).
-import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
-
-register();
-await import(workerData.entry);
