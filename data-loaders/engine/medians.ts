@@ -17,8 +17,17 @@
  * odd count and `lo * 0.5 + hi * 0.5` of the values at floor((n-1)/2) and ceil((n-1)/2) for an
  * even one, and NULL for no value.
  */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
 import { copyVector, exec, queryRows, sqlString } from "../db.ts";
+import {
+  type MedianPersons,
+  medianWalker,
+  type SetCells,
+  splitDimensions,
+  valueColumn,
+} from "./median-walks.ts";
 
 /** One holistic aggregate: a median of `v_<alias>` or a count, both over persons with `c_<alias>`. */
 export interface HolisticAggregate {
@@ -39,7 +48,18 @@ export interface MedianCellsOptions {
   dimensions: { dim: string; sets: string[][] }[];
   /** Region column of each geographic level (null for riket). */
   regionOf: Record<string, string | null>;
+  /** Threads (default every core); from two, half of the dimensions go to a second thread. */
+  threads?: number;
+  /** Persons from which the second thread is used (default PARALLEL_PERSONS). */
+  parallelFrom?: number;
 }
+
+/**
+ * Persons from which half of the dimensions go to a second thread: starting it costs about half a
+ * second (while DuckDB sorts), and the dimensions take about 11 s for the 10.5 million persons of a
+ * full-scale year on one thread.
+ */
+export const PARALLEL_PERSONS = 500_000;
 
 type Value = string | number | null;
 
@@ -55,11 +75,26 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
+/** A typed array of `length`, in shared memory when a median thread is to read it. */
+function allocate(kind: Kind, length: number, shared: boolean) {
+  const bytes = kind === "f64" ? 8 : kind === "i32" ? 4 : 1;
+  const buffer = shared ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
+  return kind === "f64"
+    ? new Float64Array(buffer)
+    : kind === "i32"
+      ? new Int32Array(buffer)
+      : new Uint8Array(buffer);
+}
+
 /** Reads a query without NULLs into typed arrays of `rows` values (db.ts, `copyVector`). */
-async function readColumns(con: Connection, sql: string, rows: number, kinds: readonly Kind[]) {
-  const out = kinds.map((k) =>
-    k === "f64" ? new Float64Array(rows) : k === "i32" ? new Int32Array(rows) : new Uint8Array(rows),
-  );
+async function readColumns(
+  con: Connection,
+  sql: string,
+  rows: number,
+  kinds: readonly Kind[],
+  shared: boolean,
+) {
+  const out = kinds.map((k) => allocate(k, rows, shared));
   const result = await con.run(sql);
   let offset = 0;
   for (;;) {
@@ -75,79 +110,49 @@ async function readColumns(con: Connection, sql: string, rows: number, kinds: re
   return out;
 }
 
-// The hot loops live in small functions of typed arrays so that V8 optimises them.
-
-function fineIdsOf(
-  fine: Int32Array,
-  exists: Uint8Array,
-  ar: Int32Array,
-  place: Int32Array,
-  places: number,
-  val: Int32Array,
-  valSize: number,
-  kon: Int32Array,
-  konSize: number,
-): void {
-  for (let p = 0; p < fine.length; p++) {
-    const f = ((ar[p] * places + place[p]) * valSize + val[p]) * konSize + kon[p];
-    fine[p] = f;
-    exists[f] = 1;
-  }
-}
-
-function countInto(count: Float64Array, cond: Uint8Array, fine: Int32Array): void {
-  for (let p = 0; p < fine.length; p++) if (cond[p] === 1) count[fine[p]]++;
-}
-
-function gather(ids: Int32Array, n: Float64Array, order: Int32Array, fine: Int32Array): void {
-  for (let j = 0; j < order.length; j++) {
-    const f = fine[order[j]];
-    ids[j] = f;
-    n[f]++;
-  }
-}
-
-/** Walks the persons in value order and keeps each group's values at positions loAt and hiAt. */
-function walk(
-  ids: Int32Array,
-  values: Float64Array,
-  map: Int32Array,
-  loAt: Int32Array,
-  hiAt: Int32Array,
-  open: number,
-  seen: Int32Array,
-  lo: Float64Array,
-  hi: Float64Array,
-): void {
-  let remaining = open;
-  for (let j = 0; j < ids.length; j++) {
-    const g = map[ids[j]];
-    const at = seen[g]++;
-    if (at === loAt[g]) lo[g] = values[j];
-    if (at === hiAt[g]) {
-      hi[g] = values[j];
-      // Every group has its upper middle value: the rest of the walk cannot change a median.
-      if (--remaining === 0) return;
-    }
-  }
-}
-
 /** Computes the median cells of one year's persons in `input` and appends them to `target`. */
 export async function computeMedianCells(con: Connection, options: MedianCellsOptions): Promise<void> {
+  const otherColumns = options.groupColumns.filter((c) => !c.startsWith("g_"));
+  // Dictionaries of the non-place columns: distinct non-NULL values coded 0…k-1, NULL coded k,
+  // all from one pass over the persons (list_sort orders as ORDER BY does).
+  const [distinct] = await queryRows<Record<string, Value[] | null> & { persons: number }>(
+    con,
+    `SELECT ${otherColumns.map((c, i) => `list_sort(list(DISTINCT ${c}) FILTER (WHERE ${c} IS NOT NULL)) AS d${i}`).join(", ")},
+            count(*)::DOUBLE AS persons
+     FROM ${options.input}`,
+  );
+  // A thread for half of the dimensions starts now, while DuckDB codes and sorts the persons.
+  const dimensions = options.dimensions.filter((d) => d.sets.length > 0);
+  const thread =
+    distinct.persons >= (options.parallelFrom ?? PARALLEL_PERSONS) &&
+    (options.threads ?? availableParallelism()) >= 2 &&
+    dimensions.length >= 2
+      ? new Worker(new URL("../typescript-worker.mjs", import.meta.url), {
+          workerData: { entry: new URL("./median-worker.ts", import.meta.url).href },
+        })
+      : null;
+  try {
+    await computeCells(con, options, dimensions, distinct, thread);
+  } finally {
+    await thread?.terminate();
+  }
+}
+
+/** computeMedianCells once the persons are counted and the thread, if any, started. */
+async function computeCells(
+  con: Connection,
+  options: MedianCellsOptions,
+  dimensions: MedianCellsOptions["dimensions"],
+  distinct: Record<string, Value[] | null>,
+  thread: Worker | null,
+): Promise<void> {
   const { input, target, aggregates } = options;
   const placeColumns = options.groupColumns.filter((c) => c.startsWith("g_"));
   const otherColumns = options.groupColumns.filter((c) => !c.startsWith("g_"));
-
-  // Dictionaries of the non-place columns: distinct non-NULL values coded 0…k-1, NULL coded k,
-  // all from one pass over the persons (list_sort orders as ORDER BY does). Each becomes an ENUM
-  // type, so that a person's code is a cast, not a join.
+  const shared = thread !== null;
+  // Each dictionary becomes an ENUM type, so that a person's code is a cast, not a join.
   const dicts = new Map<string, Value[]>();
   const enumTypes: string[] = [];
-  const [distinct] = await queryRows<Record<string, Value[] | null>>(
-    con,
-    `SELECT ${otherColumns.map((c, i) => `list_sort(list(DISTINCT ${c}) FILTER (WHERE ${c} IS NOT NULL)) AS d${i}`).join(", ")}
-     FROM ${input}`,
-  );
   for (const [i, column] of otherColumns.entries()) {
     const values = distinct[`d${i}`] ?? [];
     dicts.set(column, [...values, null]);
@@ -232,6 +237,7 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
      ${primary === null ? "" : `ORDER BY ${entering(primary)} DESC, v_${primary.alias}`}`,
     counted.n,
     kinds,
+    shared,
   );
   await exec(con, "DROP TABLE rdi_median_places");
 
@@ -248,15 +254,12 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
   const codes = new Map(otherColumns.map((c, i) => [c, columns[2 + i] as Int32Array]));
   const conds = aggregates.map((_, k) => columns[2 + otherColumns.length + k] as Uint8Array);
   // Per median: the persons that enter it in value order, and their values in that order.
-  const sorted: { order: Int32Array; values: Float64Array }[] = [];
+  const sorted: MedianPersons["sorted"] = [];
   for (const a of medians) {
     const n = counted[a.alias];
     if (a === primary) {
-      // The first n persons read, in order (a plain loop: Int32Array.from with a mapping
-      // function took 0.4 s for 10.5 million).
-      const order = new Int32Array(n);
-      for (let j = 0; j < n; j++) order[j] = j;
-      sorted.push({ order, values: (columns.at(-1) as Float64Array).slice(0, n) });
+      // The first n persons read, in order: no order array needed.
+      sorted.push({ order: null, values: (columns.at(-1) as Float64Array).subarray(0, n) });
       continue;
     }
     const [rows, values] = (await readColumns(
@@ -264,8 +267,9 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
       `SELECT rowid::INTEGER, v_${a.alias} FROM ${coded} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
       n,
       ["i32", "f64"],
+      shared,
     )) as [Int32Array, Float64Array];
-    const order = new Int32Array(n);
+    const order = allocate("i32", n, shared) as Int32Array;
     for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
     sorted.push({ order, values });
   }
@@ -280,130 +284,48 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
          ${aggColumns.join(", ")})`,
     );
   }
+  // The cells of each dimension: half of the dimensions on the thread (the persons' arrays are
+  // shared, not copied), the other half here meanwhile; the rows are appended in dimension order.
+  const byPerson: MedianPersons = {
+    places: placeRows.length,
+    place,
+    codes,
+    dictSize: new Map([...dicts].map(([column, dict]) => [column, dict.length])),
+    placeCode,
+    isCount: aggregates.map((a) => a.fn === "count"),
+    conds,
+    sorted,
+  };
+  const [here, there] = thread ? splitDimensions(dimensions) : [dimensions.map((_, k) => k), []];
+  const elsewhere = thread
+    ? onThread(
+        thread,
+        byPerson,
+        there.map((k) => dimensions[k]),
+      )
+    : null;
+  const cellsOf = medianWalker(byPerson);
+  const cells = new Map<number, SetCells[]>(
+    here.map((k) => [k, cellsOf(dimensions[k].dim, dimensions[k].sets)]),
+  );
+  if (elsewhere) for (const [i, c] of (await elsewhere).entries()) cells.set(there[i], c);
+
   const appender = await con.createAppender(target);
   const levelOfColumn = new Map(
     Object.entries(options.regionOf)
       .filter((e): e is [string, string] => e[1] !== null)
       .map(([level, column]) => [column, level]),
   );
-  const places = placeRows.length;
-  const arCodes = codes.get("ar") as Int32Array;
-  const konCodes = codes.get("b_kon") as Int32Array;
-  const arSize = (dicts.get("ar") as Value[]).length;
-  const konSize = (dicts.get("b_kon") as Value[]).length;
-  const fine = new Int32Array(persons);
-  let zeros: Int32Array | null = null;
-
-  for (const { dim, sets } of options.dimensions) {
-    if (sets.length === 0) continue;
-    const valColumn = dim === "none" ? null : dim === "omradestyp" ? "g_omradestyp" : `b_${dim}`;
-    // The value is a fine-id component unless it is a place column (then the place carries it).
-    const valCodes =
-      valColumn !== null && !valColumn.startsWith("g_") ? (codes.get(valColumn) as Int32Array) : null;
-    const valSize = valCodes === null ? 1 : (dicts.get(valColumn as string) as Value[]).length;
-    // fine = ((ar × places + place) × values + value) × kön + kön
-    const fines = arSize * places * valSize * konSize;
-    if (fines > 2 ** 31 - 1) throw new Error("computeMedianCells: too many fine cells");
-    const existsF = new Uint8Array(fines);
-    const countsF = aggregates.map((a) => (a.fn === "count" ? new Float64Array(fines) : null));
-    if (valCodes === null && zeros === null) zeros = new Int32Array(persons);
-    fineIdsOf(
-      fine,
-      existsF,
-      arCodes,
-      place,
-      places,
-      valCodes ?? (zeros as Int32Array),
-      valSize,
-      konCodes,
-      konSize,
-    );
-    for (const [k, count] of countsF.entries()) if (count !== null) countInto(count, conds[k], fine);
-    // Per median: the fine ids in value order and the count per fine id.
-    const sortedFine = sorted.map(({ order }) => {
-      const ids = new Int32Array(order.length);
-      const n = new Float64Array(fines);
-      gather(ids, n, order, fine);
-      return { ids, n };
-    });
-    // The fine ids that occur, and per column the code of each (place columns via the place).
-    let present = 0;
-    for (let f = 0; f < fines; f++) present += existsF[f];
-    const fineIds = new Int32Array(present);
-    for (let f = 0, e = 0; f < fines; f++) if (existsF[f] === 1) fineIds[e++] = f;
-    const componentCodes = new Map<string, Int32Array>();
-    const columnsOfDim = [...new Set(sets.flat())];
-    for (const column of columnsOfDim) componentCodes.set(column, new Int32Array(present));
-    for (let e = 0; e < present; e++) {
-      const f = fineIds[e];
-      const kon = f % konSize;
-      const rest = (f - kon) / konSize;
-      const val = rest % valSize;
-      const rest2 = (rest - val) / valSize;
-      const pl = rest2 % places;
-      const ar = (rest2 - pl) / places;
-      for (const column of columnsOfDim) {
-        const target = componentCodes.get(column) as Int32Array;
-        if (column === "ar") target[e] = ar;
-        else if (column === "b_kon") target[e] = kon;
-        else if (column.startsWith("g_")) target[e] = (placeCode.get(column) as Int32Array)[pl];
-        else if (column === valColumn) target[e] = val;
-        else throw new Error(`computeMedianCells: ${column} is not in dimension ${dim}`);
-      }
-    }
-    const map = new Int32Array(fines);
-
-    for (const set of sets) {
-      const strides: number[] = [];
-      let groups = 1;
-      for (const c of set) {
-        strides.push(groups);
-        groups *= (dicts.get(c) as Value[]).length;
-      }
-      if (groups > 2 ** 31 - 1) throw new Error("computeMedianCells: too many groups in one grouping set");
-      // Fine id → group id, and the additive parts rolled up.
-      const groupOf = new Int32Array(present);
-      for (const [s, c] of set.entries()) {
-        const codesOfColumn = componentCodes.get(c) as Int32Array;
-        const stride = strides[s];
-        for (let e = 0; e < present; e++) groupOf[e] += codesOfColumn[e] * stride;
-      }
-      const exists = new Uint8Array(groups);
-      for (let e = 0; e < present; e++) {
-        map[fineIds[e]] = groupOf[e];
-        exists[groupOf[e]] = 1;
-      }
-      const counts = countsF.map((c) => {
-        if (c === null) return null;
-        const rolled = new Float64Array(groups);
-        for (let e = 0; e < present; e++) rolled[groupOf[e]] += c[fineIds[e]];
-        return rolled;
-      });
-      // One walk in value order per median: positions floor((n-1)/2) and ceil((n-1)/2).
-      const middles = sortedFine.map(({ ids, n: nF }, m) => {
-        const size = new Float64Array(groups);
-        for (let e = 0; e < present; e++) size[groupOf[e]] += nF[fineIds[e]];
-        const loAt = new Int32Array(groups);
-        const hiAt = new Int32Array(groups);
-        let open = 0;
-        for (let g = 0; g < groups; g++) {
-          loAt[g] = Math.floor((size[g] - 1) / 2);
-          hiAt[g] = Math.floor(size[g] / 2);
-          if (size[g] > 0) open++;
-        }
-        const seen = new Int32Array(groups);
-        const lo = new Float64Array(groups);
-        const hi = new Float64Array(groups);
-        walk(ids, sorted[m].values, map, loAt, hiAt, open, seen, lo, hi);
-        return { size, lo, hi };
-      });
-
+  for (const [k, { dim, sets }] of dimensions.entries()) {
+    const valColumn = valueColumn(dim);
+    for (const [s, set] of sets.entries()) {
+      const { strides, groups, exists, counts, middles } = (cells.get(k) as SetCells[])[s];
       const level = set.map((c) => levelOfColumn.get(c)).find((l) => l !== undefined) ?? "riket";
       const regionColumn = options.regionOf[level];
       const decode = (g: number, column: string): Value => {
-        const s = set.indexOf(column);
+        const at = set.indexOf(column);
         const dict = dicts.get(column) as Value[];
-        return dict[Math.floor(g / strides[s]) % dict.length];
+        return dict[Math.floor(g / strides[at]) % dict.length];
       };
       for (let g = 0; g < groups; g++) {
         if (exists[g] === 0) continue;
@@ -424,9 +346,9 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
         if (val === null) appender.appendNull();
         else appender.appendVarchar(String(val));
         let m = 0;
-        for (const [k, a] of aggregates.entries()) {
-          if (a.fn === "count") {
-            appender.appendBigInt(BigInt((counts[k] as Float64Array)[g]));
+        for (const [a, aggregate] of aggregates.entries()) {
+          if (aggregate.fn === "count") {
+            appender.appendBigInt(BigInt((counts[a] as Float64Array)[g]));
             continue;
           }
           const { size, lo, hi } = middles[m++];
@@ -438,6 +360,26 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
     }
   }
   appender.closeSync();
+}
+
+/** The cells of `dimensions` computed on the median thread (median-worker.ts). */
+function onThread(
+  thread: Worker,
+  persons: MedianPersons,
+  dimensions: MedianCellsOptions["dimensions"],
+): Promise<SetCells[][]> {
+  const result = new Promise<SetCells[][]>((resolve, reject) => {
+    thread.once("message", resolve);
+    thread.once("error", reject);
+    thread.once("exit", (code) =>
+      reject(new Error(`computeMedianCells: the median thread stopped with code ${code}`)),
+    );
+  });
+  // Awaited only after this thread's half: should that fail first, the thread's failure must not
+  // surface on its own as an unhandled rejection.
+  result.catch(() => undefined);
+  thread.postMessage({ persons, dimensions });
+  return result;
 }
 
 async function tableExists(con: Connection, name: string): Promise<boolean> {

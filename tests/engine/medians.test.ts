@@ -193,6 +193,70 @@ describe("computeMedianCells equals DuckDB's quantile_cont", () => {
     expect(diff[0].n).toBe(0);
   });
 
+  it("on two threads: the same rows in the same order, with a second median in its own value order", async () => {
+    let seed = 777;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const values: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const deso = ["D1", "D2", "D3", "D4", "D5"][Math.floor(next() * 5)];
+      const lan = deso <= "D2" ? "01" : "02";
+      const kon = next() < 0.5 ? "1" : "2";
+      const bakgrund = next() < 0.1 ? "NULL" : next() < 0.5 ? "'svensk'" : "'utlandsk'";
+      const v = (p: number) => (next() < p ? "NULL" : `${Math.floor(next() * 1000) / 8}::DOUBLE`);
+      values.push(
+        `(2022, '${lan}', 'K${lan}', 'R${deso}', '${deso}', 'A', '${kon}', ${bakgrund}, ${next() < 0.8}, ${v(0.05)},
+          ${next() < 0.7}, ${next() < 0.6}, ${v(0.2)})`,
+      );
+    }
+    const rowsOn = async (threads: number) => {
+      const con = await openDatabase({ threads: 1 });
+      await exec(
+        con,
+        `CREATE TABLE rdi_median_input (ar SMALLINT, g_lan VARCHAR, g_kommun VARCHAR, g_regso VARCHAR,
+           g_deso VARCHAR, g_omradestyp VARCHAR, b_kon VARCHAR, b_bakgrund VARCHAR, c_a0 BOOLEAN, v_a0 DOUBLE,
+           c_a1 BOOLEAN, c_a2 BOOLEAN, v_a2 DOUBLE);
+         INSERT INTO rdi_median_input VALUES ${values.join(", ")}`,
+      );
+      await computeMedianCells(con, {
+        input: "rdi_median_input",
+        target: "cells",
+        groupColumns: GROUPS,
+        aggregates: [...AGGREGATES, { alias: "a2", fn: "median" }],
+        dimensions: DIMENSIONS,
+        regionOf: REGION_OF,
+        threads,
+        parallelFrom: 0,
+      });
+      const rows = await queryRows<Row & { a2: number | null }>(con, "SELECT * FROM cells ORDER BY rowid");
+      // Dimension none against DuckDB's own medians, both of them.
+      const sets = DIMENSIONS[0].sets.map((s) => `(${s.join(", ")})`).join(", ");
+      const [{ n }] = await queryRows<{ n: number }>(
+        con,
+        `WITH expected AS (
+           SELECT ar, CASE WHEN GROUPING(g_deso) = 0 THEN 'deso' WHEN GROUPING(g_lan) = 0 THEN 'lan' ELSE 'riket' END AS niva,
+                  coalesce(g_deso, g_lan, '00') AS region,
+                  CASE WHEN GROUPING(b_kon) = 1 THEN 'totalt' ELSE b_kon END AS kon, 'none' AS dim, NULL::VARCHAR AS val,
+                  quantile_cont(v_a0, 0.5) FILTER (WHERE c_a0) AS a0, count(*) FILTER (WHERE c_a1) AS a1,
+                  quantile_cont(v_a2, 0.5) FILTER (WHERE c_a2) AS a2
+           FROM rdi_median_input GROUP BY GROUPING SETS (${sets})),
+         got AS (SELECT * FROM cells WHERE dim = 'none')
+         SELECT count(*)::INTEGER AS n FROM (
+           (SELECT * FROM expected EXCEPT ALL SELECT * FROM got) UNION ALL (SELECT * FROM got EXCEPT ALL SELECT * FROM expected))`,
+      );
+      con.closeSync();
+      expect(n).toBe(0);
+      return rows;
+    };
+    const one = await rowsOn(1);
+    // none: 1 + 2 + 2 + 4 + 5 + 10 cells; bakgrund: 2 + 4 + 4.
+    expect(one.length).toBe(24 + 10);
+    expect(one.filter((r) => r.a2 !== null).length).toBe(34);
+    expect(await rowsOn(2)).toEqual(one);
+  });
+
   it("interpolates like DuckDB: the middle value for an odd count, lo / 2 + hi / 2 for an even one", async () => {
     expect(interpolateMedian(3, 3, 5)).toBe(3);
     expect(interpolateMedian(1, 4, 2)).toBe(2.5);
