@@ -43,35 +43,41 @@ export type TypedColumn = Float64Array | Int32Array | Uint8Array;
 
 /**
  * Runs a query and reads its columns straight into typed arrays, chunk by chunk, without building
- * a JavaScript value per cell: for the million-row reads of disclosure control. `kinds` gives each
- * column's array: "f64" (NULL → NaN), "i32" or "u8" (NULL → 0); cast in SQL to DOUBLE, INTEGER or
- * UTINYINT to match.
+ * a JavaScript value per cell: for the million-row reads of disclosure control and the medians.
+ * `kinds` gives each column's array: "f64" (NULL → NaN), "i32" or "u8" (NULL → 0); cast in SQL to
+ * DOUBLE, INTEGER or UTINYINT to match. Options: `noNulls` makes a NULL an error instead;
+ * `shared` puts the arrays in shared memory, for a worker thread to read without a copy.
  */
 export async function queryTyped(
   con: Connection,
   sql: string,
   kinds: readonly ("f64" | "i32" | "u8")[],
+  options: { noNulls?: boolean; shared?: boolean } = {},
 ): Promise<TypedColumn[]> {
   const result = await con.run(sql);
   const rows = result.rowCount;
-  const out: TypedColumn[] = kinds.map((k) =>
-    k === "f64" ? new Float64Array(rows) : k === "i32" ? new Int32Array(rows) : new Uint8Array(rows),
-  );
+  const out: TypedColumn[] = kinds.map((k) => typedArray(k, rows, options.shared === true));
   let offset = 0;
   for (let i = 0; i < result.chunkCount; i++) {
     const chunk = result.getChunk(i);
     kinds.forEach((kind, col) => {
-      copyVector(
-        chunk.getColumnVector(col),
-        out[col],
-        offset,
-        chunk.rowCount,
-        kind === "f64" ? Number.NaN : 0,
-      );
+      const nullValue = options.noNulls ? null : kind === "f64" ? Number.NaN : 0;
+      copyVector(chunk.getColumnVector(col), out[col], offset, chunk.rowCount, nullValue);
     });
     offset += chunk.rowCount;
   }
   return out;
+}
+
+/** A zeroed typed array of `length`, in shared memory (a SharedArrayBuffer) when `shared`. */
+export function typedArray(kind: "f64" | "i32" | "u8", length: number, shared = false): TypedColumn {
+  const bytes = kind === "f64" ? 8 : kind === "i32" ? 4 : 1;
+  const buffer = shared ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
+  return kind === "f64"
+    ? new Float64Array(buffer)
+    : kind === "i32"
+      ? new Int32Array(buffer)
+      : new Uint8Array(buffer);
 }
 
 /** What the client's vectors hold beside `getItem`, where it exposes them (not in its types). */

@@ -55,3 +55,29 @@ describe("queryTyped", () => {
     expect(double[2999]).toBe(5998);
   });
 });
+
+describe("queryTyped options", () => {
+  it("noNulls: a NULL is an error, not NaN or 0", async () => {
+    const con = await openDatabase({ threads: 1 });
+    const sql = "SELECT CASE WHEN i = 2500 THEN NULL ELSE i END::INTEGER FROM range(3000) t(i)";
+    await expect(queryTyped(con, sql, ["i32"], { noNulls: true })).rejects.toThrow(/NULL/);
+    const [read] = await queryTyped(con, sql, ["i32"]);
+    expect(read[2500]).toBe(0);
+  });
+
+  it("shared: the arrays live in shared memory, with the same values", async () => {
+    const con = await openDatabase({ threads: 1 });
+    const [half, small] = await queryTyped(
+      con,
+      "SELECT i / 2, (i % 7)::UTINYINT FROM range(3000) t(i)",
+      ["f64", "u8"],
+      {
+        shared: true,
+      },
+    );
+    expect(half.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(small.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(half[2999]).toBe(1499.5);
+    expect(small[2999]).toBe(2999 % 7);
+  });
+});

@@ -20,7 +20,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
-import { copyVector, exec, queryRows, sqlString } from "../db.ts";
+import { exec, queryRows, queryTyped, sqlString, typedArray } from "../db.ts";
 import {
   type MedianPersons,
   medianWalker,
@@ -75,18 +75,7 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
-/** A typed array of `length`, in shared memory when a median thread is to read it. */
-function allocate(kind: Kind, length: number, shared: boolean) {
-  const bytes = kind === "f64" ? 8 : kind === "i32" ? 4 : 1;
-  const buffer = shared ? new SharedArrayBuffer(length * bytes) : new ArrayBuffer(length * bytes);
-  return kind === "f64"
-    ? new Float64Array(buffer)
-    : kind === "i32"
-      ? new Int32Array(buffer)
-      : new Uint8Array(buffer);
-}
-
-/** Reads a query without NULLs into typed arrays of `rows` values (db.ts, `copyVector`). */
+/** Reads a query without NULLs into typed arrays of `rows` values (db.ts `queryTyped`). */
 async function readColumns(
   con: Connection,
   sql: string,
@@ -94,19 +83,9 @@ async function readColumns(
   kinds: readonly Kind[],
   shared: boolean,
 ) {
-  const out = kinds.map((k) => allocate(k, rows, shared));
-  const result = await con.run(sql);
-  let offset = 0;
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    const n = chunk.rowCount;
-    if (offset + n > rows) throw new Error("computeMedianCells: more rows than counted");
-    for (let col = 0; col < kinds.length; col++)
-      copyVector(chunk.getColumnVector(col), out[col], offset, n, null);
-    offset += n;
-  }
-  if (offset !== rows) throw new Error("computeMedianCells: fewer rows than counted");
+  const out = await queryTyped(con, sql, kinds, { noNulls: true, shared });
+  if (out[0].length !== rows)
+    throw new Error(`computeMedianCells: ${out[0].length} rows read where ${rows} were counted`);
   return out;
 }
 
@@ -269,7 +248,7 @@ async function computeCells(
       ["i32", "f64"],
       shared,
     )) as [Int32Array, Float64Array];
-    const order = allocate("i32", n, shared) as Int32Array;
+    const order = typedArray("i32", n, shared) as Int32Array;
     for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
     sorted.push({ order, values });
   }
