@@ -1,4 +1,4 @@
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance } from "@duckdb/node-api";
 
 export type Connection = DuckDBConnection;
 
@@ -46,26 +46,39 @@ export type TypedColumn = Float64Array | Int32Array | Uint8Array;
  * a JavaScript value per cell: for the million-row reads of disclosure control and the medians.
  * `kinds` gives each column's array: "f64" (NULL → NaN), "i32" or "u8" (NULL → 0); cast in SQL to
  * DOUBLE, INTEGER or UTINYINT to match. Options: `noNulls` makes a NULL an error instead;
- * `shared` puts the arrays in shared memory, for a worker thread to read without a copy.
+ * `shared` puts the arrays in shared memory, for a worker thread to read without a copy;
+ * `release` fetches the chunks one by one, each freed as it is copied, instead of reading them in
+ * place: an await per chunk (about 0.9 s more for 10.5 million rows of six columns), but DuckDB's
+ * copy of the result does not stay beside the arrays (300 MB less at the peak for those rows).
  */
 export async function queryTyped(
   con: Connection,
   sql: string,
   kinds: readonly ("f64" | "i32" | "u8")[],
-  options: { noNulls?: boolean; shared?: boolean } = {},
+  options: { noNulls?: boolean; shared?: boolean; release?: boolean } = {},
 ): Promise<TypedColumn[]> {
   const result = await con.run(sql);
   const rows = result.rowCount;
   const out: TypedColumn[] = kinds.map((k) => typedArray(k, rows, options.shared === true));
   let offset = 0;
-  for (let i = 0; i < result.chunkCount; i++) {
-    const chunk = result.getChunk(i);
+  const copy = (chunk: DuckDBDataChunk) => {
     kinds.forEach((kind, col) => {
       const nullValue = options.noNulls ? null : kind === "f64" ? Number.NaN : 0;
       copyVector(chunk.getColumnVector(col), out[col], offset, chunk.rowCount, nullValue);
     });
     offset += chunk.rowCount;
+  };
+  if (options.release) {
+    for (
+      let chunk = await result.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await result.fetchChunk()
+    )
+      copy(chunk);
+  } else {
+    for (let i = 0; i < result.chunkCount; i++) copy(result.getChunk(i));
   }
+  if (offset !== rows) throw new Error(`queryTyped: ${offset} rows read of ${rows}`);
   return out;
 }
 

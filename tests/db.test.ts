@@ -65,6 +65,18 @@ describe("queryTyped options", () => {
     expect(read[2500]).toBe(0);
   });
 
+  it("release: the same values, chunk by chunk, across chunks and a NULL", async () => {
+    const con = await openDatabase({ threads: 1 });
+    const sql =
+      "SELECT CASE WHEN i = 4097 THEN NULL ELSE i * 2 END::INTEGER, i / 4 FROM range(5000) t(i) ORDER BY i";
+    const [double, quarter] = await queryTyped(con, sql, ["i32", "f64"], { release: true });
+    expect(double.length).toBe(5000);
+    expect(double[4097]).toBe(0);
+    expect(double[4999]).toBe(9998);
+    expect(double[2048]).toBe(4096);
+    expect(quarter[4999]).toBe(4999 / 4);
+  });
+
   it("shared: the arrays live in shared memory, with the same values", async () => {
     const con = await openDatabase({ threads: 1 });
     const [half, small] = await queryTyped(

@@ -63,6 +63,23 @@ function fineIdsOf(
   }
 }
 
+/** fineIdsOf for a dimension without a value of its own (none, or one the place carries). */
+function fineIdsWithoutValue(
+  fine: Int32Array,
+  exists: Uint8Array,
+  ar: Int32Array,
+  place: Int32Array,
+  places: number,
+  kon: Int32Array,
+  konSize: number,
+): void {
+  for (let p = 0; p < fine.length; p++) {
+    const f = (ar[p] * places + place[p]) * konSize + kon[p];
+    fine[p] = f;
+    exists[f] = 1;
+  }
+}
+
 function countInto(count: Float64Array, cond: Uint8Array, fine: Int32Array): void {
   for (let p = 0; p < fine.length; p++) if (cond[p] === 1) count[fine[p]]++;
 }
@@ -113,7 +130,6 @@ function walk(
 export function medianWalker(p: MedianPersons): (dim: string, sets: string[][]) => SetCells[] {
   const persons = p.place.length;
   const fine = new Int32Array(persons);
-  let zeros: Int32Array | null = null;
   const arCodes = p.codes.get("ar") as Int32Array;
   const konCodes = p.codes.get("b_kon") as Int32Array;
   const arSize = p.dictSize.get("ar") as number;
@@ -131,18 +147,8 @@ export function medianWalker(p: MedianPersons): (dim: string, sets: string[][]) 
     if (fines > 2 ** 31 - 1) throw new Error("computeMedianCells: too many fine cells");
     const existsF = new Uint8Array(fines);
     const countsF = p.isCount.map((isCount) => (isCount ? new Float64Array(fines) : null));
-    if (valCodes === null && zeros === null) zeros = new Int32Array(persons);
-    fineIdsOf(
-      fine,
-      existsF,
-      arCodes,
-      p.place,
-      places,
-      valCodes ?? (zeros as Int32Array),
-      valSize,
-      konCodes,
-      konSize,
-    );
+    if (valCodes === null) fineIdsWithoutValue(fine, existsF, arCodes, p.place, places, konCodes, konSize);
+    else fineIdsOf(fine, existsF, arCodes, p.place, places, valCodes, valSize, konCodes, konSize);
     for (const [k, count] of countsF.entries()) if (count !== null) countInto(count, p.conds[k], fine);
     // Per median: the fine ids in value order and the count per fine id.
     const sortedFine = p.sorted.map(({ order, values }) => {

@@ -20,7 +20,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
-import { exec, queryRows, queryTyped, sqlString, typedArray } from "../db.ts";
+import { exec, queryRows, queryTyped, sqlString, type TypedColumn, typedArray } from "../db.ts";
 import {
   type MedianPersons,
   medianWalker,
@@ -75,6 +75,9 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
+/** Whether a person enters a median: its condition holds and it has a value. */
+const entering = (a: HolisticAggregate) => `(c_${a.alias} AND v_${a.alias} IS NOT NULL)`;
+
 /** Reads a query without NULLs into typed arrays of `rows` values (db.ts `queryTyped`). */
 async function readColumns(
   con: Connection,
@@ -83,7 +86,7 @@ async function readColumns(
   kinds: readonly Kind[],
   shared: boolean,
 ) {
-  const out = await queryTyped(con, sql, kinds, { noNulls: true, shared });
+  const out = await queryTyped(con, sql, kinds, { noNulls: true, shared, release: true });
   if (out[0].length !== rows)
     throw new Error(`computeMedianCells: ${out[0].length} rows read where ${rows} were counted`);
   return out;
@@ -182,7 +185,6 @@ async function computeCells(
 
   // Per median, how many persons enter it (condition true, value not NULL).
   const medians = aggregates.filter((a) => a.fn === "median");
-  const entering = (a: HolisticAggregate) => `(c_${a.alias} AND v_${a.alias} IS NOT NULL)`;
   const [counted] = await queryRows<Record<string, number>>(
     con,
     `SELECT ${["count(*)::INTEGER AS n", ...medians.map((a) => `count(*) FILTER (WHERE ${entering(a)})::INTEGER AS ${a.alias}`)].join(", ")}
@@ -220,38 +222,13 @@ async function computeCells(
   );
   await exec(con, "DROP TABLE rdi_median_places");
 
-  const rowid = columns[0] as Int32Array;
-  const place = columns[1] as Int32Array;
-  const persons = place.length;
-  const personOfRow = new Int32Array(persons);
-  for (let p = 0; p < persons; p++) {
-    // A fresh table numbers its rows 0…n-1; anything else would mix persons up.
-    if (rowid[p] < 0 || rowid[p] >= persons)
-      throw new Error(`computeMedianCells: ${coded} has a rowid out of 0…n-1`);
-    personOfRow[rowid[p]] = p;
-  }
-  const codes = new Map(otherColumns.map((c, i) => [c, columns[2 + i] as Int32Array]));
-  const conds = aggregates.map((_, k) => columns[2 + otherColumns.length + k] as Uint8Array);
-  // Per median: the persons that enter it in value order, and their values in that order.
-  const sorted: MedianPersons["sorted"] = [];
-  for (const a of medians) {
-    const n = counted[a.alias];
-    if (a === primary) {
-      // The first n persons read, in order: no order array needed.
-      sorted.push({ order: null, values: (columns.at(-1) as Float64Array).subarray(0, n) });
-      continue;
-    }
-    const [rows, values] = (await readColumns(
-      con,
-      `SELECT rowid::INTEGER, v_${a.alias} FROM ${coded} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
-      n,
-      ["i32", "f64"],
-      shared,
-    )) as [Int32Array, Float64Array];
-    const order = typedArray("i32", n, shared) as Int32Array;
-    for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
-    sorted.push({ order, values });
-  }
+  // The row ids leave `columns`, so that they and the map built from them are garbage once the
+  // medians' orders are (84 MB at full scale, held through the walks before).
+  const rowid = columns.shift() as Int32Array;
+  const place = columns[0] as Int32Array;
+  const codes = new Map(otherColumns.map((c, i) => [c, columns[1 + i] as Int32Array]));
+  const conds = aggregates.map((_, k) => columns[1 + otherColumns.length + k] as Uint8Array);
+  const sorted = await medianOrders(con, coded, medians, primary, counted, rowid, columns.at(-1), shared);
   await exec(con, `DROP TABLE ${coded}`);
   for (const type of enumTypes) await exec(con, `DROP TYPE ${type}`);
 
@@ -339,6 +316,50 @@ async function computeCells(
     }
   }
   appender.closeSync();
+}
+
+/**
+ * Per median: the persons that enter it in value order, and their values in that order. The first
+ * `counted[primary]` persons as read are the primary's, with their values in `primaryValues`.
+ */
+async function medianOrders(
+  con: Connection,
+  coded: string,
+  medians: HolisticAggregate[],
+  primary: HolisticAggregate | null,
+  counted: Record<string, number>,
+  rowid: Int32Array,
+  primaryValues: TypedColumn | undefined,
+  shared: boolean,
+): Promise<MedianPersons["sorted"]> {
+  const persons = rowid.length;
+  const personOfRow = new Int32Array(persons);
+  for (let p = 0; p < persons; p++) {
+    // A fresh table numbers its rows 0…n-1; anything else would mix persons up.
+    if (rowid[p] < 0 || rowid[p] >= persons)
+      throw new Error(`computeMedianCells: ${coded} has a rowid out of 0…n-1`);
+    personOfRow[rowid[p]] = p;
+  }
+  const sorted: MedianPersons["sorted"] = [];
+  for (const a of medians) {
+    const n = counted[a.alias];
+    if (a === primary) {
+      // The first n persons read, in order: no order array needed.
+      sorted.push({ order: null, values: (primaryValues as Float64Array).subarray(0, n) });
+      continue;
+    }
+    const [rows, values] = (await readColumns(
+      con,
+      `SELECT rowid::INTEGER, v_${a.alias} FROM ${coded} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
+      n,
+      ["i32", "f64"],
+      shared,
+    )) as [Int32Array, Float64Array];
+    const order = typedArray("i32", n, shared) as Int32Array;
+    for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
+    sorted.push({ order, values });
+  }
+  return sorted;
 }
 
 /** The cells of `dimensions` computed on the median thread (median-worker.ts). */

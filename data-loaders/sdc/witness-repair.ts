@@ -88,7 +88,7 @@ export async function repairByWitnesses(
   const tableOf = (c: number) => graph.tk[c];
   if (!split) {
     const result = decide(primary);
-    if (result.certificates) result.certificates = inTableOrder(result.certificates, tableOf);
+    if (result.certificates) result.certificates = inTableOrder([result.certificates], tableOf);
     return result;
   }
   const { here, there } = split;
@@ -96,13 +96,11 @@ export async function repairByWitnesses(
   // table in the order one thread would have hidden them, which is all that the group rules after
   // the step depend on (they act within a table).
   for (const c of there.hidden) suppress(graph, c);
-  let certificates: CertificateData | undefined;
-  if (here.certificates && there.certificates) {
-    const log = new CertificateLog();
-    log.append(here.certificates);
-    log.append(there.certificates);
-    certificates = inTableOrder(log.data(), tableOf);
-  }
+  // Every table of the lower half lies before every table of the upper (halves split by table).
+  const certificates =
+    here.certificates && there.certificates
+      ? inTableOrder([here.certificates, there.certificates], tableOf)
+      : undefined;
   return {
     requirements: here.requirements + there.requirements,
     witnessed: here.witnessed + there.witnessed,

@@ -102,9 +102,29 @@ describe("CertificateLog", () => {
         cells.map(() => 0),
         cells.map((c) => c * 10),
       );
-    const ordered = inTableOrder(log.data(), (c) => (c < 10 ? 2 : 1));
+    const ordered = inTableOrder([log.data()], (c) => (c < 10 ? 2 : 1));
     expect([...ordered.start]).toEqual([0, 2, 3, 4, 5]);
     expect([...ordered.cell]).toEqual([12, 13, 11, 5, 7]);
+    expect([...ordered.value]).toEqual([120, 130, 110, 50, 70]);
+  });
+
+  it("orders the tables of several parts as those of one part holding them in turn", () => {
+    // Parts [5], [12, 13] and [7], [11] (cells 0–9 in table 2, 10–19 in table 1): as above, and
+    // part by part within a table: [12, 13] before [11].
+    const part = (tables: number[][]) => {
+      const log = new CertificateLog();
+      for (const cells of tables)
+        log.addChanges(
+          cells,
+          cells.map((c) => c % 3),
+          cells.map((c) => c * 10),
+        );
+      return log.data();
+    };
+    const ordered = inTableOrder([part([[5], [12, 13]]), part([[7], [11]])], (c) => (c < 10 ? 2 : 1));
+    expect([...ordered.start]).toEqual([0, 2, 3, 4, 5]);
+    expect([...ordered.cell]).toEqual([12, 13, 11, 5, 7]);
+    expect([...ordered.column]).toEqual([0, 1, 2, 2, 1]);
     expect([...ordered.value]).toEqual([120, 130, 110, 50, 70]);
   });
 });
