@@ -25,7 +25,7 @@ import { loadGraph } from "../../data-loaders/sdc/graph.ts";
 import { collectRequirements, findExposures, nonNegativeOf } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
-import { TWO_BY_TWO_SPEC as spec, TWO_BY_TWO_MEMBERS, twoByTwo } from "./fixtures.ts";
+import { checkCertificates, TWO_BY_TWO_SPEC as spec, TWO_BY_TWO_MEMBERS, twoByTwo } from "./fixtures.ts";
 
 /** One certificate per list of [cell id, value] (cell ids 1–9 as in the fixture). */
 function certificates(...tables: [number, number][][]): CertificateData {
@@ -59,22 +59,12 @@ const attackerTable = (t: number): [number, number][] => [
 async function provenBy(data: CertificateData, suppressed = [1, 2, 3, 4]) {
   const con = await twoByTwo(suppressed);
   const graph = await loadGraph(con, "t", spec);
-  const { requirements, byCell } = collectRequirements(graph, spec, resolveRules({}), [0, 3]);
-  expect(requirements.map((r) => [r.cell, r.sense, r.bound])).toEqual([
+  const checked = checkCertificates(graph, spec, resolveRules({}), data, [0, 3]);
+  expect(checked.requirements.map((r) => [r.cell, r.sense, r.bound])).toEqual([
     [1, "max", 5],
     [4, "max", 5],
   ]);
-  const proven = new Uint8Array(requirements.length);
-  const result = proveByCertificates(
-    graph,
-    spec,
-    nonNegativeOf(graph, spec),
-    data,
-    requirements,
-    byCell,
-    proven,
-  );
-  return { proven: [...proven], passed: result.passed, count: result.proven };
+  return { proven: [...checked.proven], passed: checked.passed, count: checked.count };
 }
 
 describe("CertificateLog", () => {

@@ -2,6 +2,10 @@
 import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
 import { createReferenceTables } from "../../data-loaders/reference/geography.ts";
+import { type CertificateData, proveByCertificates } from "../../data-loaders/sdc/certificates.ts";
+import type { SdcGraph } from "../../data-loaders/sdc/graph.ts";
+import { collectRequirements, nonNegativeOf } from "../../data-loaders/sdc/lp.ts";
+import type { SdcRules } from "../../data-loaders/sdc/rules.ts";
 import type { TableSpec } from "../../data-loaders/sdc/tables.ts";
 
 export interface IndicatorCell {
@@ -195,4 +199,22 @@ export async function twoByTwo(suppressed: number[]): Promise<Connection> {
      ${TWO_BY_TWO_MEMBERS}`,
   );
   return con;
+}
+
+/**
+ * The audit's check of certificates (certificates.ts) on `graph`: the requirements of `cells`,
+ * which of them the tables prove, and how many tables passed.
+ */
+export function checkCertificates(
+  graph: SdcGraph,
+  spec: TableSpec,
+  rules: SdcRules,
+  certificates: CertificateData,
+  cells: number[],
+) {
+  const { requirements, byCell } = collectRequirements(graph, spec, rules, cells);
+  const proven = new Uint8Array(requirements.length);
+  const nonNegative = nonNegativeOf(graph, spec);
+  const result = proveByCertificates(graph, spec, nonNegative, certificates, requirements, byCell, proven);
+  return { requirements, proven, passed: result.passed, count: result.proven };
 }

@@ -12,11 +12,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { exec } from "../../data-loaders/db.ts";
-import { type CertificateData, proveByCertificates } from "../../data-loaders/sdc/certificates.ts";
+import type { CertificateData } from "../../data-loaders/sdc/certificates.ts";
 import { loadGraph, type SdcGraph, storeSuppression } from "../../data-loaders/sdc/graph.ts";
-import { collectRequirements, findExposures, nonNegativeOf } from "../../data-loaders/sdc/lp.ts";
+import { findExposures } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
 import { repairByWitnesses } from "../../data-loaders/sdc/witness-repair.ts";
+import { checkCertificates } from "./fixtures.ts";
 import { kommun, spec } from "./kommun-fixture.ts";
 
 const rules = resolveRules({});
@@ -42,20 +43,8 @@ async function twoTables() {
 }
 
 /** The audit's check of witness tables on `graph`: which requirements of `cells` they prove. */
-function checkOn(graph: SdcGraph, certificates: CertificateData, cells: number[]) {
-  const { requirements, byCell } = collectRequirements(graph, spec, rules, cells);
-  const proven = new Uint8Array(requirements.length);
-  const result = proveByCertificates(
-    graph,
-    spec,
-    nonNegativeOf(graph, spec),
-    certificates,
-    requirements,
-    byCell,
-    proven,
-  );
-  return { requirements, proven, count: result.proven };
-}
+const checkOn = (graph: SdcGraph, certificates: CertificateData, cells: number[]) =>
+  checkCertificates(graph, spec, rules, certificates, cells);
 
 describe("repairByWitnesses", () => {
   it("hides the four cells of a swap with D3 and then proves every requirement", async () => {
