@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase, queryTyped } from "../data-loaders/db.ts";
+import { openDatabase, queryTyped, typedArray } from "../data-loaders/db.ts";
 
 /** Rows i = 0…n-1: i / 2, 2i, i mod 200, 3i and i mod 1000, NULL at `nulls` but in the fourth. */
 async function rowsWithNulls(n: number, nulls: number[]) {
@@ -77,15 +77,13 @@ describe("queryTyped options", () => {
     expect(quarter[4999]).toBe(4999 / 4);
   });
 
-  it("shared: the arrays live in shared memory, with the same values", async () => {
+  it("allocate: the arrays where it puts them, here in shared memory, with the same values", async () => {
     const con = await openDatabase({ threads: 1 });
     const [half, small] = await queryTyped(
       con,
       "SELECT i / 2, (i % 7)::UTINYINT FROM range(3000) t(i)",
       ["f64", "u8"],
-      {
-        shared: true,
-      },
+      { allocate: (kind, length) => typedArray(kind, length, true) },
     );
     expect(half.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(small.buffer).toBeInstanceOf(SharedArrayBuffer);

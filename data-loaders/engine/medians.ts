@@ -52,6 +52,8 @@ export interface MedianCellsOptions {
   threads?: number;
   /** Persons from which the second thread is used (default PARALLEL_PERSONS). */
   parallelFrom?: number;
+  /** Shared memory kept for the next call (compute.ts passes one per frame); default this call's own. */
+  buffers?: SharedBuffers;
 }
 
 /**
@@ -75,6 +77,50 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
+/** Where the persons' arrays are allocated: shared memory from `SharedBuffers`, or plain. */
+type Memory = (kind: Kind, length: number) => TypedColumn;
+
+/**
+ * Shared memory for the persons' arrays, reused from one computeMedianCells call to the next (one
+ * per year of a frame). V8 collects SharedArrayBuffers late: a year's 650 MB were often still held
+ * when the next year read its persons (peak RSS 8.0 against 7.2 GB over three years at full
+ * scale). A buffer is lent whole and its contents are stale: every array taken here is filled
+ * completely by its reader before use.
+ */
+export class SharedBuffers {
+  private free: SharedArrayBuffer[] = [];
+  private lent: SharedArrayBuffer[] = [];
+
+  /** A typed array of `length` over the smallest free buffer that holds it, or a new one. */
+  readonly array = (kind: Kind, length: number): TypedColumn => {
+    const bytes = length * (kind === "f64" ? 8 : kind === "i32" ? 4 : 1);
+    let best = -1;
+    for (let k = 0; k < this.free.length; k++)
+      if (
+        this.free[k].byteLength >= bytes &&
+        (best < 0 || this.free[k].byteLength < this.free[best].byteLength)
+      )
+        best = k;
+    // New buffers get 5 % to spare: the next year has a few more persons.
+    const buffer =
+      best >= 0
+        ? (this.free.splice(best, 1)[0] as SharedArrayBuffer)
+        : new SharedArrayBuffer(Math.ceil(bytes * 1.05));
+    this.lent.push(buffer);
+    return kind === "f64"
+      ? new Float64Array(buffer, 0, length)
+      : kind === "i32"
+        ? new Int32Array(buffer, 0, length)
+        : new Uint8Array(buffer, 0, length);
+  };
+
+  /** Takes back every buffer lent: the arrays over them must no longer be used. */
+  takeBack(): void {
+    this.free.push(...this.lent);
+    this.lent = [];
+  }
+}
+
 /** Whether a person enters a median: its condition holds and it has a value. */
 const entering = (a: HolisticAggregate) => `(c_${a.alias} AND v_${a.alias} IS NOT NULL)`;
 
@@ -84,9 +130,9 @@ async function readColumns(
   sql: string,
   rows: number,
   kinds: readonly Kind[],
-  shared: boolean,
+  memory: Memory,
 ) {
-  const out = await queryTyped(con, sql, kinds, { noNulls: true, shared, release: true });
+  const out = await queryTyped(con, sql, kinds, { noNulls: true, allocate: memory, release: true });
   if (out[0].length !== rows)
     throw new Error(`computeMedianCells: ${out[0].length} rows read where ${rows} were counted`);
   return out;
@@ -113,10 +159,12 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
           workerData: { entry: new URL("./median-worker.ts", import.meta.url).href },
         })
       : null;
+  const buffers = options.buffers ?? new SharedBuffers();
   try {
-    await computeCells(con, options, dimensions, distinct, thread);
+    await computeCells(con, options, dimensions, distinct, thread, thread ? buffers.array : typedArray);
   } finally {
     await thread?.terminate();
+    buffers.takeBack();
   }
 }
 
@@ -127,11 +175,11 @@ async function computeCells(
   dimensions: MedianCellsOptions["dimensions"],
   distinct: Record<string, Value[] | null>,
   thread: Worker | null,
+  memory: Memory,
 ): Promise<void> {
   const { input, target, aggregates } = options;
   const placeColumns = options.groupColumns.filter((c) => c.startsWith("g_"));
   const otherColumns = options.groupColumns.filter((c) => !c.startsWith("g_"));
-  const shared = thread !== null;
   // Each dictionary becomes an ENUM type, so that a person's code is a cast, not a join.
   const dicts = new Map<string, Value[]>();
   const enumTypes: string[] = [];
@@ -218,7 +266,7 @@ async function computeCells(
      ${primary === null ? "" : `ORDER BY ${entering(primary)} DESC, v_${primary.alias}`}`,
     counted.n,
     kinds,
-    shared,
+    memory,
   );
   await exec(con, "DROP TABLE rdi_median_places");
 
@@ -228,7 +276,7 @@ async function computeCells(
   const place = columns[0] as Int32Array;
   const codes = new Map(otherColumns.map((c, i) => [c, columns[1 + i] as Int32Array]));
   const conds = aggregates.map((_, k) => columns[1 + otherColumns.length + k] as Uint8Array);
-  const sorted = await medianOrders(con, coded, medians, primary, counted, rowid, columns.at(-1), shared);
+  const sorted = await medianOrders(con, coded, medians, primary, counted, rowid, columns.at(-1), memory);
   await exec(con, `DROP TABLE ${coded}`);
   for (const type of enumTypes) await exec(con, `DROP TYPE ${type}`);
 
@@ -330,7 +378,7 @@ async function medianOrders(
   counted: Record<string, number>,
   rowid: Int32Array,
   primaryValues: TypedColumn | undefined,
-  shared: boolean,
+  memory: Memory,
 ): Promise<MedianPersons["sorted"]> {
   const persons = rowid.length;
   const personOfRow = new Int32Array(persons);
@@ -353,9 +401,9 @@ async function medianOrders(
       `SELECT rowid::INTEGER, v_${a.alias} FROM ${coded} WHERE ${entering(a)} ORDER BY v_${a.alias}`,
       n,
       ["i32", "f64"],
-      shared,
+      memory,
     )) as [Int32Array, Float64Array];
-    const order = typedArray("i32", n, shared) as Int32Array;
+    const order = memory("i32", n) as Int32Array;
     for (let j = 0; j < n; j++) order[j] = personOfRow[rows[j]];
     sorted.push({ order, values });
   }
