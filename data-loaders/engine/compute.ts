@@ -19,7 +19,7 @@ import { progress } from "../cli/progress.ts";
 import type { Connection } from "../db.ts";
 import { exec, queryRows, sqlString } from "../db.ts";
 import { ageBandSql, BAND_COLUMN, DIMENSIONS, type Dimension, frameSql } from "./frames.ts";
-import { computeMedianCells, SharedBuffers } from "./medians.ts";
+import { computeMedianCells } from "./medians.ts";
 import { INDICATORS } from "./registry/index.ts";
 import {
   AGE_BAND_SETS,
@@ -358,8 +358,6 @@ async function computeFrameCells(
   emigrationYears: number[],
 ): Promise<void> {
   const levels = LEVELS.filter((l) => plans.some((p) => p.def.levels.includes(l)));
-  // The medians' shared memory, reused from year to year of the frame (medians.ts).
-  const buffers = new SharedBuffers();
   const dims = [...new Set(plans.flatMap((p) => dimensionsOf(p.def)))];
   const cellDims: CellDim[] = ["none", ...DIMENSIONS.filter((d) => dims.includes(d))];
   if (plans.some((p) => p.def.breakdowns.includes("omradestyp"))) cellDims.push("omradestyp");
@@ -455,7 +453,6 @@ async function computeFrameCells(
         })),
         dimensions: cellDims.map((dim) => ({ dim, sets: groupingSets(dim, levels).sets })),
         regionOf: REGION_OF,
-        buffers,
       });
       progress(`  ${frame} ${year}: medians in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     }

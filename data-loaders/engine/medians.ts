@@ -18,6 +18,8 @@
  * even one, and NULL for no value.
  */
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
 import { exec, queryRows, queryTyped, sqlString, type TypedColumn, typedArray } from "../db.ts";
@@ -52,8 +54,6 @@ export interface MedianCellsOptions {
   threads?: number;
   /** Persons from which the second thread is used (default PARALLEL_PERSONS). */
   parallelFrom?: number;
-  /** Shared memory kept for the next call (compute.ts passes one per frame); default this call's own. */
-  buffers?: SharedBuffers;
 }
 
 /**
@@ -77,52 +77,24 @@ export function interpolateMedian(lo: number, hi: number, n: number): number {
 
 type Kind = "f64" | "i32" | "u8";
 
-/** Where the persons' arrays are allocated: shared memory from `SharedBuffers`, or plain. */
+/** Where the persons' arrays are allocated: in shared memory when a median thread reads them. */
 type Memory = (kind: Kind, length: number) => TypedColumn;
-
-/**
- * Shared memory for the persons' arrays, reused from one computeMedianCells call to the next (one
- * per year of a frame). V8 collects SharedArrayBuffers late: a year's 650 MB were often still held
- * when the next year read its persons (peak RSS 8.0 against 7.2 GB over three years at full
- * scale). A buffer is lent whole and its contents are stale: every array taken here is filled
- * completely by its reader before use.
- */
-export class SharedBuffers {
-  private free: SharedArrayBuffer[] = [];
-  private lent: SharedArrayBuffer[] = [];
-
-  /** A typed array of `length` over the smallest free buffer that holds it, or a new one. */
-  readonly array = (kind: Kind, length: number): TypedColumn => {
-    const bytes = length * (kind === "f64" ? 8 : kind === "i32" ? 4 : 1);
-    let best = -1;
-    for (let k = 0; k < this.free.length; k++)
-      if (
-        this.free[k].byteLength >= bytes &&
-        (best < 0 || this.free[k].byteLength < this.free[best].byteLength)
-      )
-        best = k;
-    // New buffers get 5 % to spare: the next year has a few more persons.
-    const buffer =
-      best >= 0
-        ? (this.free.splice(best, 1)[0] as SharedArrayBuffer)
-        : new SharedArrayBuffer(Math.ceil(bytes * 1.05));
-    this.lent.push(buffer);
-    return kind === "f64"
-      ? new Float64Array(buffer, 0, length)
-      : kind === "i32"
-        ? new Int32Array(buffer, 0, length)
-        : new Uint8Array(buffer, 0, length);
-  };
-
-  /** Takes back every buffer lent: the arrays over them must no longer be used. */
-  takeBack(): void {
-    this.free.push(...this.lent);
-    this.lent = [];
-  }
-}
 
 /** Whether a person enters a median: its condition holds and it has a value. */
 const entering = (a: HolisticAggregate) => `(c_${a.alias} AND v_${a.alias} IS NOT NULL)`;
+
+const sharedMemory: Memory = (kind, length) => typedArray(kind, length, true);
+
+/**
+ * A full collection of this thread's garbage. V8 collects SharedArrayBuffers late: without it, a
+ * year's 650 MB of persons' arrays were often still held while the next year's indicators ran
+ * (peak RSS 8.0 against 7.2 GB over three years' medians at full scale). Node exposes `gc` only
+ * behind a V8 flag, which can be set at run time (as Jest does to find leaks).
+ */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
 
 /** Reads a query without NULLs into typed arrays of `rows` values (db.ts `queryTyped`). */
 async function readColumns(
@@ -159,12 +131,12 @@ export async function computeMedianCells(con: Connection, options: MedianCellsOp
           workerData: { entry: new URL("./median-worker.ts", import.meta.url).href },
         })
       : null;
-  const buffers = options.buffers ?? new SharedBuffers();
   try {
-    await computeCells(con, options, dimensions, distinct, thread, thread ? buffers.array : typedArray);
+    await computeCells(con, options, dimensions, distinct, thread, thread ? sharedMemory : typedArray);
   } finally {
     await thread?.terminate();
-    buffers.takeBack();
+    // The persons' arrays are garbage now; shared, they would otherwise outlive the next stages.
+    if (thread) collectGarbage();
   }
 }
 

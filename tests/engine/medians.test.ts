@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Connection } from "../../data-loaders/db.ts";
 import { exec, openDatabase, queryRows } from "../../data-loaders/db.ts";
-import { computeMedianCells, interpolateMedian, SharedBuffers } from "../../data-loaders/engine/medians.ts";
+import { computeMedianCells, interpolateMedian } from "../../data-loaders/engine/medians.ts";
 
 const REGION_OF = { riket: null, lan: "g_lan", kommun: "g_kommun", regso: "g_regso", deso: "g_deso" };
 const GROUPS = ["ar", "g_lan", "g_kommun", "g_regso", "g_deso", "g_omradestyp", "b_kon", "b_bakgrund"];
@@ -220,7 +220,7 @@ describe("computeMedianCells equals DuckDB's quantile_cont", () => {
           ${next() < 0.7}, ${next() < 0.6}, ${v(0.2)})`,
       );
     }
-    const rowsOn = async (threads: number, buffers?: SharedBuffers) => {
+    const rowsOn = async (threads: number) => {
       const con = await openDatabase({ threads: 1 });
       await exec(
         con,
@@ -238,7 +238,6 @@ describe("computeMedianCells equals DuckDB's quantile_cont", () => {
         regionOf: REGION_OF,
         threads,
         parallelFrom: 0,
-        buffers,
       });
       const rows = await queryRows<Row & { a2: number | null }>(con, "SELECT * FROM cells ORDER BY rowid");
       // Dimension none against DuckDB's own medians, both of them.
@@ -252,11 +251,6 @@ describe("computeMedianCells equals DuckDB's quantile_cont", () => {
     expect(one.length).toBe(24 + 10);
     expect(one.filter((r) => r.a2 !== null).length).toBe(34);
     expect(await rowsOn(2)).toEqual(one);
-    // Twice over the same shared memory, as the years of a frame: the second call reads into the
-    // first's buffers.
-    const buffers = new SharedBuffers();
-    expect(await rowsOn(2, buffers)).toEqual(one);
-    expect(await rowsOn(2, buffers)).toEqual(one);
   });
 
   it("interpolates like DuckDB: the middle value for an odd count, lo / 2 + hi / 2 for an even one", async () => {
@@ -278,26 +272,5 @@ describe("computeMedianCells equals DuckDB's quantile_cont", () => {
       expect(interpolateMedian(lo, hi, 2)).toBe(rows[0].m);
     }
     con.closeSync();
-  });
-});
-
-describe("SharedBuffers", () => {
-  it("lends shared buffers and, once taken back, lends the smallest that holds an array again", () => {
-    const buffers = new SharedBuffers();
-    const a = buffers.array("f64", 1000);
-    const b = buffers.array("i32", 100);
-    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect([a.length, b.length]).toEqual([1000, 100]);
-    // 5 % to spare: 8,400 and 420 bytes.
-    expect([a.buffer.byteLength, b.buffer.byteLength]).toEqual([8400, 420]);
-    expect(buffers.array("u8", 10).buffer).not.toBe(a.buffer);
-    buffers.takeBack();
-    // 400 bytes fit the 420 of b (the smallest that holds them), 8,000 those of a.
-    const c = buffers.array("i32", 100);
-    expect(c.buffer).toBe(b.buffer);
-    expect(buffers.array("f64", 1000).buffer).toBe(a.buffer);
-    // Nothing free is large enough: a new buffer.
-    const d = buffers.array("f64", 2000);
-    expect([a.buffer, b.buffer]).not.toContain(d.buffer);
   });
 });
