@@ -42,6 +42,8 @@ const AHEAD = 2;
 /** Threads for the measures of one `computeSegregation` call; `close` ends them. */
 export class SegregationThreads {
   private readonly workers: Worker[];
+  /** Set when a year failed: results of its regions may still be on their way. */
+  private failed = false;
 
   private constructor(count: number) {
     this.workers = Array.from(
@@ -66,6 +68,8 @@ export class SegregationThreads {
     byDeso: Map<string, DesoCounts>[],
     options: SimulationOptions,
   ): Promise<void> {
+    if (this.failed)
+      throw new Error("segregation: the measure threads failed on an earlier year; close them");
     const shapes = groupings.map(({ indelning, groups, pairwise }) => ({ indelning, groups, pairwise }));
     const jobs = byDeso.flatMap((desos, grouping) =>
       regionsOf(desos).map((_, region) => ({ grouping, region })),
@@ -83,6 +87,7 @@ export class SegregationThreads {
     let written = 0;
     await new Promise<void>((resolve, reject) => {
       const fail = (error: unknown) => {
+        this.failed = true;
         cleanup();
         reject(error);
       };
@@ -94,10 +99,16 @@ export class SegregationThreads {
       const listeners = this.workers.map((worker) => {
         const onMessage = ({ id, rows }: { id: number; rows: RowBuffer }) => {
           done.set(id, rows);
-          // Rows leave in job order, whichever thread finishes first.
-          for (let r = done.get(written); r !== undefined; r = done.get(written)) {
-            done.delete(written++);
-            replayRows(r, sink);
+          try {
+            // Rows leave in job order, whichever thread finishes first.
+            for (let r = done.get(written); r !== undefined; r = done.get(written)) {
+              done.delete(written++);
+              replayRows(r, sink);
+            }
+          } catch (error) {
+            // The sink failed (the appender): the call rejects instead of the process crashing.
+            fail(error);
+            return;
           }
           if (written === jobs.length) {
             cleanup();

@@ -53,6 +53,25 @@ describe("SegregationThreads", () => {
     }
   });
 
+  it("rejects when the rows cannot be written, and refuses a further year", async () => {
+    const threads = SegregationThreads.start(2) as SegregationThreads;
+    try {
+      const failing = new RowBuffer();
+      failing.add = () => {
+        throw new Error("appender closed");
+      };
+      await expect(threads.writeYear(failing, 2023, GROUPINGS, counts(), { draws: 10 })).rejects.toThrow(
+        "appender closed",
+      );
+      // Regions of the failed year may still be on their way: the threads take no further year.
+      await expect(threads.writeYear(new RowBuffer(), 2024, GROUPINGS, counts(), {})).rejects.toThrow(
+        /failed on an earlier year/,
+      );
+    } finally {
+      await threads.close();
+    }
+  });
+
   it("stays on the calling thread with one core", () => {
     expect(SegregationThreads.start(1)).toBeNull();
   });
