@@ -1,8 +1,7 @@
 // The script of every worker thread (sdc/lp-worker.ts, sdc/witness-worker.ts,
-// segregation/worker.ts): worker threads do not inherit tsx's loader, so this registers it, then
-// loads the TypeScript entry that `workerData.entry` names (bin/rdi.js does the same for the command).
+// segregation/worker.ts): a worker does not inherit its parent's module hooks, so this registers
+// them (typescript.mjs), then loads the TypeScript entry that `workerData.entry` names.
+import "./typescript.mjs";
 import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
 
-register();
 await import(workerData.entry);
