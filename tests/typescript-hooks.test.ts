@@ -48,6 +48,30 @@ describe("typescript hooks", () => {
     expect(stdout.trim()).toBe("12 true");
   });
 
+  it("leave no esbuild process running once the imports are done", async () => {
+    const dir = makeTempDir("rdi-ts-");
+    writeFileSync(join(dir, "two.ts"), "export const two: number = 2;\n");
+    // The entry imports a second module, then lists its own live child processes named esbuild
+    // (from /proc, so no ps is needed; a child that has exited but is not yet reaped is 'Z').
+    writeFileSync(
+      join(dir, "main.ts"),
+      `import { readdirSync, readFileSync } from "node:fs";
+import { two } from "./two.ts";
+await new Promise((resolve) => setTimeout(resolve, 300));
+const running = readdirSync("/proc").filter((pid) => {
+  if (!/^[0-9]+$/.test(pid)) return false;
+  let stat = "";
+  try { stat = readFileSync(\`/proc/\${pid}/stat\`, "utf8"); } catch { return false; }
+  const [, name, state, parent] = /^[0-9]+ \\((.*)\\) (\\S) ([0-9]+)/.exec(stat) ?? [];
+  return name === "esbuild" && state !== "Z" && Number(parent) === process.pid;
+});
+console.log(two, running.length);
+`,
+    );
+    const { stdout } = await run(process.execPath, ["--import", REGISTER, join(dir, "main.ts")]);
+    expect(stdout.trim()).toBe("2 0");
+  });
+
   it("point a stack trace at the TypeScript line that threw", async () => {
     const dir = makeTempDir("rdi-ts-");
     const file = join(dir, "fails.ts");
