@@ -39,6 +39,15 @@ export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** A table or view of this name exists (in any schema, temporary ones included). */
+export async function tableExists(con: Connection, name: string): Promise<boolean> {
+  const rows = await queryRows<{ n: number }>(
+    con,
+    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${sqlString(name)}`,
+  );
+  return rows[0].n > 0;
+}
+
 export type TypedColumn = Float64Array | Int32Array | Uint8Array;
 
 /**

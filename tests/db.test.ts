@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase, queryTyped, typedArray } from "../data-loaders/db.ts";
+import { exec, openDatabase, queryTyped, tableExists, typedArray } from "../data-loaders/db.ts";
 
 /** Rows i = 0…n-1: i / 2, 2i, i mod 200, 3i and i mod 1000, NULL at `nulls` but in the fourth. */
 async function rowsWithNulls(n: number, nulls: number[]) {
@@ -89,5 +89,23 @@ describe("queryTyped options", () => {
     expect(small.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(half[2999]).toBe(1499.5);
     expect(small[2999]).toBe(2999 % 7);
+  });
+});
+
+describe("tableExists", () => {
+  it("finds tables, temporary tables and views by name, and nothing else", async () => {
+    const con = await openDatabase({ path: ":memory:" });
+    await exec(
+      con,
+      `CREATE TABLE kept AS SELECT 1 AS a; CREATE TEMP TABLE scratch AS SELECT 1 AS a;
+       CREATE VIEW seen AS SELECT 1 AS a; CREATE TABLE "o'brien" AS SELECT 1 AS a`,
+    );
+    expect(await tableExists(con, "kept")).toBe(true);
+    expect(await tableExists(con, "scratch")).toBe(true);
+    expect(await tableExists(con, "seen")).toBe(true);
+    expect(await tableExists(con, "o'brien")).toBe(true);
+    expect(await tableExists(con, "missing")).toBe(false);
+    // A name is matched whole, not as a pattern.
+    expect(await tableExists(con, "kep_")).toBe(false);
   });
 });

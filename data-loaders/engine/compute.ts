@@ -17,7 +17,7 @@
  */
 import { progress } from "../cli/progress.ts";
 import type { Connection } from "../db.ts";
-import { exec, queryRows, sqlString } from "../db.ts";
+import { exec, queryRows, sqlString, tableExists } from "../db.ts";
 import { ageBandSql, BAND_COLUMN, DIMENSIONS, type Dimension, frameSql } from "./frames.ts";
 import { computeMedianCells } from "./medians.ts";
 import { INDICATORS } from "./registry/index.ts";
@@ -457,14 +457,6 @@ async function computeFrameCells(
       progress(`  ${frame} ${year}: medians in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
     }
   }
-}
-
-async function tableExists(con: Connection, name: string): Promise<boolean> {
-  const rows = await queryRows<{ n: number }>(
-    con,
-    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ${sqlString(name)}`,
-  );
-  return rows[0].n > 0;
 }
 
 /** Picks an aggregate per level: `CASE niva WHEN 'lan' THEN a3 … END`. */

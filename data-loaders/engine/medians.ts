@@ -22,7 +22,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Worker } from "node:worker_threads";
 import type { Connection } from "../db.ts";
-import { exec, queryRows, queryTyped, sqlString, type TypedColumn, typedArray } from "../db.ts";
+import { exec, queryRows, queryTyped, sqlString, type TypedColumn, tableExists, typedArray } from "../db.ts";
 import {
   type MedianPersons,
   medianWalker,
@@ -400,12 +400,4 @@ function onThread(
   result.catch(() => undefined);
   thread.postMessage({ persons, dimensions });
   return result;
-}
-
-async function tableExists(con: Connection, name: string): Promise<boolean> {
-  const rows = await queryRows<{ n: number }>(
-    con,
-    `SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = '${name.replaceAll("'", "''")}'`,
-  );
-  return rows[0].n > 0;
 }

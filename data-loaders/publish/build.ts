@@ -12,7 +12,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../cli/command.ts";
 import { progress } from "../cli/progress.ts";
 import type { Connection } from "../db.ts";
-import { openDatabase, queryRows, sqlString } from "../db.ts";
+import { openDatabase, queryRows, sqlString, tableExists } from "../db.ts";
 import { createReferenceTables } from "../reference/geography.ts";
 import { createStaging, discardStaging, swapIntoPlace } from "./atomic.ts";
 import {
@@ -55,7 +55,6 @@ import {
   SEGREGATION_LAYOUT,
   sha256File,
   tableColumns,
-  tableExists,
   type WrittenFile,
   writeIndicatorFiles,
   writeParquet,

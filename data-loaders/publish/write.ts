@@ -109,14 +109,6 @@ export async function tableColumns(con: Connection, table: string): Promise<stri
   return rows.map((r) => r.column_name);
 }
 
-export async function tableExists(con: Connection, table: string): Promise<boolean> {
-  const rows = await queryRows<{ n: number }>(
-    con,
-    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_name = ${sqlString(table)}`,
-  );
-  return rows[0].n > 0;
-}
-
 export interface PublishedSelect {
   /** SELECT list with casts: contract columns first, then any extra public columns. */
   selectList: string;
