@@ -257,7 +257,7 @@ async function protectPartition(
         const { table, partition } = options.certify;
         await storeCertificates(con, prefix, table, partition, certificates.data(), { append: true });
         options.progress(
-          `disclosure control: ${options.label}: ${certificates.size} tables of the LP (${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+          `disclosure control: ${options.label}: ${certificates.size} tables of the LP rounds (LPs and witness tables; ${certificates.entries} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
         );
       }
       return repaired;

@@ -967,7 +967,14 @@ export async function findExposures(
       byCell,
       proven,
       nonNegative,
-      { acrossLevels: options.acrossLevels ?? !lpOff, parallelFrom: options.witnessesParallelFrom },
+      {
+        acrossLevels: options.acrossLevels ?? !lpOff,
+        // Deep exchanges for what the witness step left: a few thousand LPs fewer a year.
+        deep: true,
+        parallelFrom: options.witnessesParallelFrom,
+        // Protection's proofs go to the audit, which then need not search for them again.
+        log: options.certificates,
+      },
     );
   lap("witnesses");
   if (boundsLast) {

@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { CertificateData, CertificateLog } from "./certificates.ts";
 import type { SdcGraph } from "./graph.ts";
 import type { Requirement } from "./lp.ts";
 import type { SdcRules } from "./rules.ts";
@@ -39,7 +40,16 @@ export type WitnessJob =
       cells: number[];
       proven: Uint8Array;
       acrossLevels: boolean;
+      deep: boolean;
+      /** Keep the tables that prove something (certificates.ts). */
+      certify: boolean;
     };
+
+/** A "prove" job's answer: the proven flags of its requirements, and with `certify` its tables. */
+export interface ProveAnswer {
+  proven: Uint8Array;
+  certificates?: CertificateData;
+}
 
 /**
  * The cells split at a table boundary into two halves of about equal size (a table's cells stay
@@ -111,7 +121,8 @@ export async function inTwoHalves<H, T>(
 
 /**
  * `proveByWitnesses` (witness.ts) over the requirements of `byCell`, on two threads when there are
- * many (`inTwoHalves`): marks what it proves in `proven` and returns how many.
+ * many (`inTwoHalves`): marks what it proves in `proven` and returns how many. With `log`, the
+ * tables that prove something go there, in table order (the lower half's, then the upper's).
  */
 export async function proveOnThreads(
   graph: SdcGraph,
@@ -122,15 +133,19 @@ export async function proveOnThreads(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
-  options: { acrossLevels: boolean; parallelFrom?: number },
+  options: { acrossLevels: boolean; deep: boolean; parallelFrom?: number; log?: CertificateLog },
 ): Promise<number> {
-  const { acrossLevels } = options;
+  const { acrossLevels, deep, log } = options;
   const prove = (cells: Map<number, number[]>) =>
-    proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, { acrossLevels });
+    proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, {
+      acrossLevels,
+      deep,
+      log,
+    });
   /** The requirements of the cells, in the order the worker rebuilds them (collectRequirements). */
   const requirementsOf = (cells: number[]) => cells.flatMap((c) => byCell.get(c) ?? []);
   const open = [...byCell.keys()].filter((c) => (byCell.get(c) ?? []).some((r) => !proven[r]));
-  const split = await inTwoHalves<number, Uint8Array>(graph, open, options.parallelFrom, {
+  const split = await inTwoHalves<number, ProveAnswer>(graph, open, options.parallelFrom, {
     here: (lower) => prove(new Map(lower.map((c) => [c, byCell.get(c) ?? []]))),
     there: (upper) => ({
       kind: "prove",
@@ -139,6 +154,8 @@ export async function proveOnThreads(
       cells: upper,
       proven: Uint8Array.from(requirementsOf(upper), (r) => proven[r]),
       acrossLevels,
+      deep,
+      certify: log !== undefined,
     }),
   });
   // On one thread, too, only the open cells: the search walks the units of every table that holds
@@ -146,8 +163,9 @@ export async function proveOnThreads(
   // (the audit searched all tables for them: 5 s instead of a fraction of one).
   if (!split) return prove(new Map(open.map((c) => [c, byCell.get(c) ?? []])));
   let count = split.here;
+  if (split.there.certificates) log?.append(split.there.certificates);
   requirementsOf(split.upper).forEach((r, k) => {
-    if (split.there[k] && !proven[r]) {
+    if (split.there.proven[k] && !proven[r]) {
       proven[r] = 1;
       count++;
     }

@@ -1,14 +1,15 @@
 /**
  * A witness thread (witness-threads.ts): decides one job on its copy of the graph and posts the
  * result once — the witness step's result (witness-repair.ts), or the proven flags of the job's
- * requirements in their order.
+ * requirements in their order, with the tables that proved them when asked (ProveAnswer).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { CertificateLog } from "./certificates.ts";
 import type { SdcGraph } from "./graph.ts";
 import { collectRequirements, nonNegativeOf } from "./lp.ts";
 import { proveByWitnesses } from "./witness.ts";
 import { witnessRepairOf } from "./witness-repair.ts";
-import type { WitnessJob } from "./witness-threads.ts";
+import type { ProveAnswer, WitnessJob } from "./witness-threads.ts";
 
 const port = parentPort;
 if (!port) throw new Error("witness-worker.ts runs as a worker thread only");
@@ -22,8 +23,12 @@ if (job.kind === "repair") {
   if (requirements.length !== job.proven.length)
     throw new Error("witness-worker.ts: the requirements differ from the calling thread's");
   const proven = job.proven;
+  const log = job.certify ? new CertificateLog() : undefined;
   proveByWitnesses(graph, job.spec, units, requirements, byCell, proven, nonNegativeOf(graph, job.spec), {
     acrossLevels: job.acrossLevels,
+    deep: job.deep,
+    log,
   });
-  port.postMessage(proven);
+  const answer: ProveAnswer = { proven, certificates: log?.data() };
+  port.postMessage(answer);
 }

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { exec } from "../../data-loaders/db.ts";
-import type { CertificateData } from "../../data-loaders/sdc/certificates.ts";
+import { type CertificateData, CertificateLog } from "../../data-loaders/sdc/certificates.ts";
 import { loadGraph, type SdcGraph, storeSuppression } from "../../data-loaders/sdc/graph.ts";
 import { findExposures } from "../../data-loaders/sdc/lp.ts";
 import { resolveRules } from "../../data-loaders/sdc/rules.ts";
@@ -156,6 +156,32 @@ describe("repairByWitnesses", () => {
     expect(two.exposures.map((e) => e.cell)).toEqual(
       expect.arrayContaining([id("R1", 1), id("R1", 2), id("R1", 1) + 18, id("R1", 2) + 18]),
     );
+  });
+
+  it("keeps the witness tables of findExposures for the audit, the same on two threads as on one", async () => {
+    // Protection's LP rounds hand every table that proved something to the audit: here D1 t and
+    // D2 t of each table, proven by moving persons between D1 and D2 (the LP proves nothing: the
+    // other six requirements of each table are exposed, see above).
+    const { con, id } = await twoTables();
+    const search = async (parallelFrom: number) => {
+      const certificates = new CertificateLog();
+      const { stats } = await findExposures(con, "t", spec, rules, {
+        witnessesParallelFrom: parallelFrom,
+        certificates,
+      });
+      return { stats, certificates: certificates.data() };
+    };
+    const one = await search(Number.POSITIVE_INFINITY);
+    const two = await search(1);
+    expect(two.stats.witnessed).toBe(4);
+    expect(two.certificates).toEqual(one.certificates);
+    // The audit's side: the tables alone prove the four, and only those.
+    const totals = [id("D1", 0), id("D2", 0), id("D1", 0) + 18, id("D2", 0) + 18];
+    const bySex = ["D1", "D2", "R1"].flatMap((region) => [id(region, 1), id(region, 2)]);
+    const cells = [...totals, ...bySex].map((i) => i - 1).sort((a, b) => a - b);
+    const checked = checkOn(await loadGraph(con, "t", spec), two.certificates, cells);
+    const proven = checked.requirements.filter((_, r) => checked.proven[r]).map((r) => r.cell);
+    expect(proven).toEqual(totals.sort((a, b) => a - b));
   });
 
   it("hides nothing when a witness would need more cells than allowed", async () => {

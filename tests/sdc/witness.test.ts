@@ -547,6 +547,104 @@ describe("proveByWitnesses", () => {
       ties,
       below,
     );
+  /**
+   * Which of `bounds` (sense, bound) on cell `cell` (its id) the witness tables prove with
+   * exchanges across levels, deep or not, each requirement tried on its own.
+   */
+  const proveBounds = async (
+    fixture: Awaited<ReturnType<typeof kommunerByClass>>,
+    cell: number,
+    bounds: ["max" | "min", number][],
+    deep: boolean,
+  ) => {
+    const { con, kommunSpec } = fixture;
+    const graph = await loadGraph(con, "t", kommunSpec);
+    const units = await loadUnits(con, "t", kommunSpec, graph.cells);
+    if (!units) throw new Error("no units");
+    return bounds.map(([sense, bound]) => {
+      const requirement: Requirement = {
+        cell,
+        rule: "antal",
+        quantity: "antal",
+        terms: [{ column: "antal", coef: 1 }],
+        sense,
+        bound,
+      };
+      const proven = new Uint8Array(1);
+      proveByWitnesses(
+        graph,
+        kommunSpec,
+        units,
+        [requirement],
+        new Map([[cell - 1, [0]]]),
+        proven,
+        () => true,
+        {
+          acrossLevels: true,
+          deep,
+        },
+      );
+      return proven[0];
+    });
+  };
+  it("with deep exchanges, a RegSO's cell starts the pattern: its kommun takes persons from a partner", async () => {
+    // withNd with K1's sv kön 1 (12) held by four RegSOs of 3 below it, K1 ≥ Σ RegSO. By hand, the
+    // first RegSO can reach 18 and no more: it holds at most K1's sv kön 1, which is K1's published
+    // kön 1 total (25) less ut kön 1 (at least its published v2, 7) and nd kön 1 (at least 0).
+    //   up to 12: the other RegSOs' persons gathered into it, inside K1 (the RegSOs are units of
+    //     their own, in no pool, so only an exchange across levels reaches them);
+    //   up to 18: then K1's sv kön 1 gains K1's 5 nd and 1 v1 of kön 1 (v1 kön 1: 1 → 0), which K2
+    //     mirrors (its sv kön 1 15 → 9, nd 10 → 15, v1 9 → 10), the kön totals following;
+    //   19: beyond the bound.
+    // Without deep exchanges only the kommun's own cells start an exchange across levels: none.
+    const fixture = await withNd([["K1", "1", "sv", [3, 3, 3, 3]]], true);
+    const regso = 3 * 18 + 1;
+    const bounds: ["max", number][] = [
+      ["max", 12],
+      ["max", 15],
+      ["max", 18],
+      ["max", 19],
+    ];
+    expect(await proveBounds(fixture, regso, bounds, false)).toEqual([0, 0, 0, 0]);
+    expect(await proveBounds(fixture, regso, bounds, true)).toEqual([1, 1, 1, 0]);
+    expect(await proveBounds(fixture, regso, bounds, true)).toEqual([1, 1, 1, 0]);
+  });
+  it("with deep exchanges, moves a cell's parent first: foreign-born men from one partner, then men of vistelsetid 0–1 from another", async () => {
+    // Three kommuner by kön × (tot = sv + nd + ut, ut = v1 + v2); tot is published, K3's ut too.
+    //                  tot           sv            nd            ut            v1            v2
+    //               t   1   2     t   1   2     t   1   2     t   1   2     t   1   2     t   1   2
+    //     K1       31  16  15    15  10   5    10   5   5     6   1   5     3   1   2     3   0   3
+    //     K2       37  23  14    16  10   6     9   5   4    12   8   4     1   0   1    11   8   3
+    //     K3       42  24  18    15   8   7    11   6   5    16  10   6     9   7   2     7   3   4
+    // K1's v1 kön 1 (1) can rise only with K1's ut kön 1, as its v2 kön 1 holds nobody; K3, the only
+    // partner with men of v1, cannot mirror that (its ut is published), and K2 has no men of v1.
+    // So no single exchange moves it. Deep: K1's ut kön 1 first takes men of v2 from K2 (for men of
+    // sv), then K1's v2 kön 1 men become v1 for K3's men of v1 (K3's v2 kön 1 rising, ut staying).
+    // By hand, K1's v1 kön 1 can reach 8 and no more: L's v1 kön 1 (8) is published, and 8 is
+    // reached with K2's and K3's at 0 (K3's v2 kön 1 10, K2's ut and v2 kön 1 1, K1's ut kön 1 8,
+    // its sv kön 1 3).
+    const fixture = await kommunerByClass(
+      {
+        K1: [31, 16, 15, 15, 10, 5, 10, 5, 5, 6, 1, 5, 3, 1, 2, 3, 0, 3],
+        K2: [37, 23, 14, 16, 10, 6, 9, 5, 4, 12, 8, 4, 1, 0, 1, 11, 8, 3],
+        K3: [42, 24, 18, 15, 8, 7, 11, 6, 5, 16, 10, 6, 9, 7, 2, 7, 3, 4],
+        L: [110, 63, 47, 46, 28, 18, 30, 16, 14, 34, 19, 15, 13, 8, 5, 21, 11, 10],
+      },
+      (region, _, klass) => region !== "L" && klass !== "tot" && !(region === "K3" && klass === "ut"),
+      [
+        ["tot", ["sv", "nd", "ut"]],
+        ["ut", ["v1", "v2"]],
+      ],
+    );
+    const bounds: ["max", number][] = [
+      ["max", 6],
+      ["max", 8],
+      ["max", 9],
+    ];
+    const cell = fixture.id("K1", "1", "v1");
+    expect(await proveBounds(fixture, cell, bounds, false)).toEqual([0, 0, 0]);
+    expect(await proveBounds(fixture, cell, bounds, true)).toEqual([1, 1, 0]);
+  });
   it("leaves out of an exchange a cell tied to cells that do not move with it", async () => {
     // K1's sv kön 1 equals a hidden RegSO outside the units. K1's v1 kön 1 (1) needs 4 more: ut
     // kön 1 gains them, and sv (12) or nd (5) kön 1 must give them up. sv holds more, but
