@@ -969,8 +969,6 @@ export async function findExposures(
       nonNegative,
       {
         acrossLevels: options.acrossLevels ?? !lpOff,
-        // Deep exchanges for what the witness step left: a few thousand LPs fewer a year.
-        deep: true,
         parallelFrom: options.witnessesParallelFrom,
         // Protection's proofs go to the audit, which then need not search for them again.
         log: options.certificates,

@@ -40,7 +40,6 @@ export type WitnessJob =
       cells: number[];
       proven: Uint8Array;
       acrossLevels: boolean;
-      deep: boolean;
       /** Keep the tables that prove something (certificates.ts). */
       certify: boolean;
     };
@@ -133,13 +132,12 @@ export async function proveOnThreads(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
-  options: { acrossLevels: boolean; deep: boolean; parallelFrom?: number; log?: CertificateLog },
+  options: { acrossLevels: boolean; parallelFrom?: number; log?: CertificateLog },
 ): Promise<number> {
-  const { acrossLevels, deep, log } = options;
+  const { acrossLevels, log } = options;
   const prove = (cells: Map<number, number[]>) =>
     proveByWitnesses(graph, spec, units, requirements, cells, proven, nonNegative, {
       acrossLevels,
-      deep,
       log,
     });
   /** The requirements of the cells, in the order the worker rebuilds them (collectRequirements). */
@@ -154,7 +152,6 @@ export async function proveOnThreads(
       cells: upper,
       proven: Uint8Array.from(requirementsOf(upper), (r) => proven[r]),
       acrossLevels,
-      deep,
       certify: log !== undefined,
     }),
   });

@@ -26,7 +26,6 @@ if (job.kind === "repair") {
   const log = job.certify ? new CertificateLog() : undefined;
   proveByWitnesses(graph, job.spec, units, requirements, byCell, proven, nonNegativeOf(graph, job.spec), {
     acrossLevels: job.acrossLevels,
-    deep: job.deep,
     log,
   });
   const answer: ProveAnswer = { proven, certificates: log?.data() };

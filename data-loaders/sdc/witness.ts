@@ -152,10 +152,8 @@ export interface WitnessRepair {
  * `proven[r]` = 1 for each requirement proven and returns how many. With `repair`, witnesses may
  * run through published cells, which are then suppressed (see WitnessRepair). `acrossLevels`
  * (default true): try exchanges across levels too (never in a repair), which where nearly every
- * small-area cell is hidden (the scale-0.01 synthetic population) cost minutes a year. `deep`
- * (default false, only with `acrossLevels`): exchanges across levels from cells of small areas,
- * and through a parent first (see there). `log`: every table that proves something, for the audit
- * (certificates.ts).
+ * small-area cell is hidden (the scale-0.01 synthetic population) cost minutes a year. `log`:
+ * every table that proves something, for the audit (certificates.ts).
  */
 export function proveByWitnesses(
   graph: SdcGraph,
@@ -165,12 +163,11 @@ export function proveByWitnesses(
   byCell: Map<number, number[]>,
   proven: Uint8Array,
   nonNegative: (cell: number, column: number) => boolean,
-  options: { repair?: WitnessRepair; acrossLevels?: boolean; deep?: boolean; log?: CertificateLog } = {},
+  options: { repair?: WitnessRepair; acrossLevels?: boolean; log?: CertificateLog } = {},
 ): number {
   const { repair } = options;
   // Not in a repair: there the LP proves most of these without hiding more cells.
   const acrossLevels = !repair && (options.acrossLevels ?? true);
-  const deep = acrossLevels && options.deep === true;
   /** A cell the witness may change: suppressed, or published and allowed to be hidden. */
   const hid = repair
     ? (c: number) => graph.sup[c] === 1 || repair.mayHide(c)
@@ -1299,15 +1296,6 @@ export function proveByWitnesses(
   // and each partner kommun of the län closes the mirrored pattern over its own units below; the
   // relations to the län balance between the two. This proves many kommun denominators of small
   // universes (behöriga till gymnasiet and högskola, sfi), which otherwise go to the LP.
-  //
-  // `deep` goes further, for the few requirements the LP would otherwise take:
-  // - a small area's cell starts the pattern too: a DeSO's women first gather the women of the
-  //   other DeSOs of its kommun, the kommun's own cells staying, and where that is not enough, the
-  //   kommun takes women from a partner (women for men), the small areas following;
-  // - a cell short of room under a parent inside its unit has the parent moved first: a kommun's
-  //   men of vistelsetid 0–1 reach 21 only when its foreign-born men do, so men born abroad come
-  //   from one partner (for men born in Sweden), and then men of vistelsetid 0–1 from another
-  //   (for men of other classes).
   /** A unit directly above unit v through a relation (RegSO → kommun, DeSO → RegSO or kommun; 0: none). */
   const above = new Int32Array(unitCount + 1);
   // Read only by those exchanges: not built when they do not run.
@@ -1389,135 +1377,75 @@ export function proveByWitnesses(
         }
     return keepIfValid(mark);
   };
-  /** With `deep`: the units below each kommun, by kommun. */
-  const below = groupBy(deep ? unitsHere.filter((u) => topOf[u] !== u) : [], (u) => topOf[u]);
   for (const members of acrossLevels ? swapping.values() : []) {
     const tops = members.filter((u) => above[u] === 0);
-    for (const r of tops)
-      for (const v of [r, ...(below.get(r) ?? [])])
-        for (const { cA, q, move } of openIn(v)) {
-          const { col, sign, missing, kinds, together } = move;
-          /** The cell of r above cell c through relations (c itself in r; −1: none). */
-          const upTo = (c: number) => {
-            for (let i = 0; i < 8 && units.unitOf[c] !== r; i++) {
-              let up = -1;
-              for (let k = graph.cellStart[c]; k < graph.cellStart[c + 1] && up < 0; k++) {
-                const g = graph.cellGroup[k];
-                const p = groupParent[g];
-                if (p >= 0 && p !== c && graph.valid[col][g] && units.unitOf[p] === above[units.unitOf[c]])
-                  up = p;
-              }
-              if (up < 0) return -1;
-              c = up;
-            }
-            return units.unitOf[c] === r ? c : -1;
-          };
-          /** The cell of partner s that mirrors r's cell y (−1: none). */
-          const mirror = (y: number, s: number) => cellWithSlice(s, units.sliceOf[y]);
-          /**
-           * Exchanges that move cell c0 (cA, or a parent of it inside v) by `sign`, partner by
-           * partner, until `done`; `need`: what c0 still lacks.
-           */
-          const exchangeAt = (c0: number, done: () => boolean, need: () => number) => {
-            // Partners that hold persons of the cell's kind (for an upper bound) in their cell of
-            // the kommun's level, most first, so that few are needed.
-            const top = upTo(c0);
-            // A small area's cell first gathers the persons of the small areas beside it, r's own
-            // cells staying as they are: no partner needed, and r's cells keep their room for the
-            // exchange that follows.
-            for (let again = 0; v !== r && again < SWAP_PARTNERS && !done(); again++) {
-              let moved = false;
-              for (const persons of kinds) {
-                if (done()) break;
-                const inside = closeAcross(r, [[c0, sign]], col, (y, x) =>
-                  units.unitOf[y] === r ? 0 : roomFor(y, x, persons),
-                );
-                if (!inside) continue;
-                const amount = step(c0, col, need(), fits(inside, persons));
-                if (amount > TOLERANCE && tryChanges([inside], persons, amount)) moved = true;
-              }
-              if (!moved) break;
-            }
-            if (done()) return;
-            const held = (s: number) => {
-              const cs = top < 0 ? -1 : cellWithSlice(s, sliceOf(top));
-              return cs >= 0 && hid(cs) ? value(cs, col) : -1;
-            };
-            // Where upTo finds no cell of r, every partner is tried.
-            const partners = tops.filter(
-              (s) => s !== r && units.parent[s] === units.parent[r] && (sign < 0 || top < 0 || held(s) > 0),
-            );
-            if (sign > 0) partners.sort((x, y) => held(y) - held(x));
-            const looked = partners.slice(0, SWAP_PARTNERS);
-            if (sign > 0 && c0 === cA && v === r) {
-              let total = 0;
-              for (const s of looked) total += held(s);
-              if (!(total >= need())) return;
-            }
-            /**
-             * r's pattern for persons counted in `persons`, with partner s: r's cells at its own
-             * level must have room in s too, where the change is mirrored (s gives where r takes).
-             * Closed anew after every exchange, so that a RegSO that has given what it holds is
-             * passed over for the next.
-             */
-            const ours = (persons: number[], s?: number) =>
-              closeAcross(r, [[c0, sign]], col, (y, x) => {
-                const here = roomFor(y, x, persons);
-                if (s === undefined || units.unitOf[y] !== r) return here;
-                const ys = mirror(y, s);
-                return ys < 0 || !hid(ys) ? 0 : Math.min(here, roomFor(ys, -x, persons));
-              });
-            /** Partner s's side: r's own level mirrored, closed over the units below s. */
-            const theirs = (mine: [number, number][], s: number, persons: number[]) => {
-              const start: [number, number][] = [];
-              for (const [c, x] of mine) if (units.unitOf[c] === r) start.push([mirror(c, s), -x]);
-              return closeAcross(s, start, col, (y, x) => roomFor(y, x, persons));
-            };
-            // Hopeless unless r's own cells have room for some, with no partner to match. (Not for
-            // all that is missing: when one pattern's cells are used up, the next takes others.)
-            const own = together((persons) => {
-              const mine = ours(persons)?.filter(([c]) => units.unitOf[c] === r);
-              return mine ? fits(mine, persons) : 0;
-            });
-            if (!(own > 0)) return;
-            let tries = 0;
-            for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !done(); i++) {
-              const s = looked[i];
-              for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !done(); again++) {
-                let moved = false;
-                for (const persons of kinds) {
-                  if (done()) break;
-                  const mine = ours(persons, s);
-                  const other = mine && theirs(mine, s, persons);
-                  if (!mine || !other) continue;
-                  tries++;
-                  const amount = step(c0, col, need(), Math.min(fits(mine, persons), fits(other, persons)));
-                  if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
-                }
-                if (!moved) break;
-              }
-            }
-          };
-          exchangeAt(cA, () => met(q), missing);
-          // A cell short of room under a parent inside its unit (the kommun's men of vistelsetid
-          // 0–1 no more than its foreign-born men, their other classes all used up): the parent is
-          // moved first, by exchanges of its own, and the cell tried again.
-          for (let k = graph.cellStart[cA]; deep && k < graph.cellStart[cA + 1] && !met(q); k++) {
-            const g = graph.cellGroup[k];
-            const p = groupParent[g];
-            if (p === cA || !isInner(g, v, col) || !hid(p)) continue;
-            const before = value(p, col);
-            const goal = missing();
-            const gained = () => sign * (value(p, col) - before);
-            exchangeAt(
-              p,
-              () => gained() >= goal - TOLERANCE,
-              () => goal - gained(),
-            );
-            if (gained() > TOLERANCE) exchangeAt(cA, () => met(q), missing);
-          }
-          settle();
+    for (const r of tops) {
+      for (const { cA, q, move } of openIn(r)) {
+        const { col, sign, missing, kinds, together } = move;
+        // Partners that hold persons of the cell's kind (for an upper bound), most first, so
+        // that few are needed.
+        const held = (s: number) => {
+          const cs = cellWithSlice(s, sliceOf(cA));
+          return cs >= 0 && hid(cs) ? value(cs, col) : -1;
+        };
+        const partners = tops.filter(
+          (s) => s !== r && units.parent[s] === units.parent[r] && (sign < 0 || held(s) > 0),
+        );
+        if (sign > 0) partners.sort((x, y) => held(y) - held(x));
+        const looked = partners.slice(0, SWAP_PARTNERS);
+        if (sign > 0) {
+          let total = 0;
+          for (const s of looked) total += held(s);
+          if (!(total >= missing())) continue;
         }
+        /** The cell of partner s that mirrors r's cell y (−1: none). */
+        const mirror = (y: number, s: number) => cellWithSlice(s, units.sliceOf[y]);
+        /**
+         * r's pattern for persons counted in `persons`, with partner s: r's cells at its own level
+         * must have room in s too, where the change is mirrored (s gives where r takes). Closed
+         * anew after every exchange, so that a RegSO that has given what it holds is passed over
+         * for the next.
+         */
+        const ours = (persons: number[], s?: number) =>
+          closeAcross(r, [[cA, sign]], col, (y, x) => {
+            const here = roomFor(y, x, persons);
+            if (s === undefined || units.unitOf[y] !== r) return here;
+            const ys = mirror(y, s);
+            return ys < 0 || !hid(ys) ? 0 : Math.min(here, roomFor(ys, -x, persons));
+          });
+        /** Partner s's side: r's own level mirrored, closed over the units below s. */
+        const theirs = (mine: [number, number][], s: number, persons: number[]) => {
+          const start: [number, number][] = [];
+          for (const [c, x] of mine) if (units.unitOf[c] === r) start.push([mirror(c, s), -x]);
+          return closeAcross(s, start, col, (y, x) => roomFor(y, x, persons));
+        };
+        // Hopeless unless r's own cells have room for some, with no partner to match. (Not for all
+        // that is missing: when one pattern's cells are used up, the next takes others.)
+        const own = together((persons) => {
+          const mine = ours(persons)?.filter(([c]) => units.unitOf[c] === r);
+          return mine ? fits(mine, persons) : 0;
+        });
+        if (!(own > 0)) continue;
+        let tries = 0;
+        for (let i = 0; i < looked.length && tries < SWAP_PARTNERS && !met(q); i++) {
+          const s = looked[i];
+          for (let again = 0; again < 4 && tries < SWAP_PARTNERS && !met(q); again++) {
+            let moved = false;
+            for (const persons of kinds) {
+              if (met(q)) break;
+              const mine = ours(persons, s);
+              const other = mine && theirs(mine, s, persons);
+              if (!mine || !other) continue;
+              tries++;
+              const amount = step(cA, col, missing(), Math.min(fits(mine, persons), fits(other, persons)));
+              if (amount > TOLERANCE && tryChanges([mine, other], persons, amount)) moved = true;
+            }
+            if (!moved) break;
+          }
+        }
+        settle();
+      }
+    }
   }
   return count;
 }
