@@ -176,10 +176,11 @@ async function protectPartition(
     return followers.length;
   };
   const lpOn = rules.lpMaxVariables > 0;
-  // With the LP on, the audit checks protection's tables: the witness step's go with the LP's,
-  // and all its proofs go on to round 1 (the audit's own witness search is then left with what
-  // round 1's search proves, about a thousand requirements a full-scale year).
-  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, { certify: lpOn });
+  // The audit checks protection's tables: the witness step's, and with the LP on the LP rounds'
+  // too; all the step's proofs go on to round 1. The audit's own witness search is then left with
+  // what protection's tables do not prove (with the LP on, about a thousand requirements a
+  // full-scale year; with it off, what the witness step left to the bounds).
+  const witnessed = await repairByWitnesses(con, prefix, spec, rules, graph, { certify: true });
   if (witnessed.requirements > 0) {
     const followers = await hideForGood(witnessed.hidden);
     repaired += witnessed.hidden.length + followers;
@@ -193,20 +194,17 @@ async function protectPartition(
   // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
   // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
   // decide is left to the audit's witness tables.
+  // The witness step's tables go to the audit now (replacing any of an earlier protection of the
+  // same partition), the LP's join them at the end: no need to hold both through the LP.
+  const keptAt = performance.now();
+  const kept = witnessed.certificates ?? new CertificateLog().data();
+  await storeCertificates(con, prefix, options.certify.table, options.certify.partition, kept);
+  witnessed.certificates = undefined;
+  if (kept.start.length > 1)
+    options.progress(
+      `disclosure control: ${options.label}: ${kept.start.length - 1} tables of the witness step (${kept.cell.length} changed cells) kept for the audit (${((performance.now() - keptAt) / 1000).toFixed(1)} s)`,
+    );
   const certificates = lpOn ? new CertificateLog() : undefined;
-  if (lpOn) {
-    // The witness step's tables go to the audit now (replacing any of an earlier protection of
-    // the same partition), the LP's join them at the end: no need to hold both through the LP.
-    const { table, partition } = options.certify;
-    const t = performance.now();
-    const kept = witnessed.certificates ?? new CertificateLog().data();
-    await storeCertificates(con, prefix, table, partition, kept);
-    witnessed.certificates = undefined;
-    if (kept.start.length > 1)
-      options.progress(
-        `disclosure control: ${options.label}: ${kept.start.length - 1} tables of the witness step (${kept.cell.length} changed cells) kept for the audit (${((performance.now() - t) / 1000).toFixed(1)} s)`,
-      );
-  }
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
   // is cheaper and may miss what lies further out; when such a round finds nothing, a full one
@@ -245,7 +243,7 @@ async function protectPartition(
     if (hidden.length > 0) repaired += hidden.length + (await hideForGood(hidden));
     options.progress(
       lpOn
-        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs (${stats.outOfReach} neighbourhoods without one: their seed out of reach on bounds), ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()}; this round: bounds ${took.bounds.toFixed(1)} s, witness tables ${took.witnesses.toFixed(1)} s, LP blocks ${took.blocks.toFixed(1)} s, neighbourhoods ${took.bulk.toFixed(1)} s, one by one ${took.single.toFixed(1)} s)`
+        ? `disclosure control: ${options.label}: LP round ${round}: ${stats.requirements} intervals, ${stats.witnessed} proven by witness tables, ${stats.bounded} exposed on bounds, ${stats.lps} LPs (${stats.outOfReach} neighbourhoods without one: their seed out of reach on bounds), ${hidden.length} cells hidden inside the LP, ${exposures.length} exposed (${seconds()}; this round: bounds ${took.bounds.toFixed(1)} s, witness tables ${(took.certificates + took.witnesses).toFixed(1)} s, LP blocks ${took.blocks.toFixed(1)} s, neighbourhoods ${took.bulk.toFixed(1)} s, one by one ${took.single.toFixed(1)} s)`
         : `disclosure control: ${options.label}: bounds round ${round}${near ? " (near the exposed)" : ""}: ${stats.requirements} intervals, ${exposures.length} exposed on bounds (LP off; ${seconds()})`,
     );
     only = new Set(exposures.map((e) => e.cell));
@@ -619,7 +617,7 @@ export async function auditTables(
       });
       const lps = took.blocks + took.bulk + took.single;
       progress(
-        `audit: ${spec.name} ${part}: cells and published values ${((prepared - started) / 1000).toFixed(1)} s, graph ${took.graph.toFixed(1)} s, bounds ${took.bounds.toFixed(1)} s, certificates and witness tables ${took.witnesses.toFixed(1)} s, LPs ${lps.toFixed(1)} s`,
+        `audit: ${spec.name} ${part}: cells and published values ${((prepared - started) / 1000).toFixed(1)} s, graph ${took.graph.toFixed(1)} s, bounds ${took.bounds.toFixed(1)} s, certificates ${took.certificates.toFixed(1)} s, witness tables ${took.witnesses.toFixed(1)} s, LPs ${lps.toFixed(1)} s`,
       );
       for (const e of found) exposures.push(e);
       const [{ n, s }] = await queryRows<{ n: number; s: number }>(

@@ -82,17 +82,23 @@ export async function loadUnits(
 ): Promise<WitnessUnits | undefined> {
   const w = spec.witnessUnits;
   if (!w) return undefined;
+  // Pools and slices are numbered like units: over their few distinct values, joined back,
+  // rather than by dense_rank windows that sort every cell (half of this query's time). NULL
+  // pools keep their place in the numbering (they sort last within a table key) and map to 0.
   const [cell, unit, parent, pool, slice] = (await queryTyped(
     con,
     `WITH u AS (
        SELECT id, tk, (${w.unit}) AS unit, (${w.parent}) AS parent, (${w.pool}) AS pool, (${w.slice}) AS slice
        FROM ${prefix}_cells),
-     units AS (SELECT tk, unit, row_number() OVER (ORDER BY tk, unit) AS code FROM (SELECT DISTINCT tk, unit FROM u WHERE unit IS NOT NULL))
+     units AS (SELECT tk, unit, row_number() OVER (ORDER BY tk, unit) AS code FROM (SELECT DISTINCT tk, unit FROM u WHERE unit IS NOT NULL)),
+     pools AS (SELECT tk, pool, row_number() OVER (ORDER BY tk, pool) AS code FROM (SELECT DISTINCT tk, pool FROM u WHERE unit IS NOT NULL)),
+     slices AS (SELECT slice, row_number() OVER (ORDER BY slice) AS code FROM (SELECT DISTINCT slice FROM u WHERE unit IS NOT NULL))
      SELECT (u.id - 1)::INTEGER, a.code::INTEGER, coalesce(p.code, 0)::INTEGER,
-            CASE WHEN u.pool IS NULL THEN 0 ELSE dense_rank() OVER (ORDER BY u.tk, u.pool) END::INTEGER,
-            dense_rank() OVER (ORDER BY u.slice)::INTEGER
+            CASE WHEN u.pool IS NULL THEN 0 ELSE o.code END::INTEGER, s.code::INTEGER
      FROM u JOIN units a ON a.tk = u.tk AND a.unit = u.unit
      LEFT JOIN units p ON p.tk = u.tk AND p.unit = u.parent
+     JOIN pools o ON o.tk = u.tk AND o.pool IS NOT DISTINCT FROM u.pool
+     JOIN slices s ON s.slice IS NOT DISTINCT FROM u.slice
      ORDER BY a.code, 5`,
     ["i32", "i32", "i32", "i32", "i32"],
   )) as [Int32Array, Int32Array, Int32Array, Int32Array, Int32Array];

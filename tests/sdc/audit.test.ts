@@ -142,4 +142,19 @@ describe("auditTables", () => {
     expect(report.tables[0].requirements).toBe(2);
     expect(report.format()).toContain("passed");
   });
+
+  it("with the LP off, checks the witness step's tables instead of searching for its own", async () => {
+    // DeSO and RegSO of the 3 fail the count rule; the singleton rule hides a partner DeSO and
+    // RegSO. Protection's witness step gathers the partner's persons into the 3 (both DeSOs and
+    // their RegSOs are dark, the kommun's 25 stays): 3 + 10 = 13 ≥ 5 for both requirements.
+    const con = await database();
+    await createIndikatorerRaw(con, kommun0560(3, 10, 12));
+    const rules = { lpMaxVariables: 0 };
+    await protectTables(con, { rules });
+    const checked = await auditTables(con, { rules });
+    expect(checked.tables[0]).toMatchObject({ requirements: 2, certified: 2, witnessed: 0, unchecked: 0 });
+    // The tables are read once: a second audit finds the same proofs by its own search.
+    const again = await auditTables(con, { rules });
+    expect(again.tables[0]).toMatchObject({ requirements: 2, certified: 0, witnessed: 2, unchecked: 0 });
+  });
 });
