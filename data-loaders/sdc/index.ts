@@ -189,11 +189,6 @@ async function protectPartition(
       `disclosure control: ${options.label}: witness tables for ${witnessed.witnessed + witnessed.repaired} of ${witnessed.requirements} intervals of small areas and kommuner, ${witnessed.repaired} of them after hiding ${witnessed.hidden.length} more cells (+${followers} by the group rules); ${witnessed.open} left to the ${rules.lpMaxVariables > 0 ? "LP" : "bounds"} (${seconds()})`,
     );
   }
-  // The singleton rule is necessary, not sufficient: find what is still exposed — on bounds
-  // propagated over the relations, and with the LP on by the attacker's LP — suppress a neighbour
-  // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
-  // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
-  // decide is left to the audit's witness tables.
   // The witness step's tables go to the audit now (replacing any of an earlier protection of the
   // same partition), the LP's join them at the end: no need to hold both through the LP.
   const keptAt = performance.now();
@@ -204,6 +199,11 @@ async function protectPartition(
     options.progress(
       `disclosure control: ${options.label}: ${kept.start.length - 1} tables of the witness step (${kept.cell.length} changed cells) kept for the audit (${((performance.now() - keptAt) / 1000).toFixed(1)} s)`,
     );
+  // The singleton rule is necessary, not sufficient: find what is still exposed — on bounds
+  // propagated over the relations, and with the LP on by the attacker's LP — suppress a neighbour
+  // of each such cell and repeat until nothing is. Suppressing more cells only widens intervals,
+  // so later rounds re-check only the exposed cells. With the LP off, what the bounds cannot
+  // decide is left to the audit (the witness step's tables, then its own witness search).
   const certificates = lpOn ? new CertificateLog() : undefined;
   let only: Set<number> | undefined;
   // With the LP off, the rounds after the first check bounds near the exposed cells only, which
