@@ -1066,8 +1066,9 @@ export async function findExposures(
       certify: options.certificates !== undefined,
     };
     const allowed = options.workers ?? LP_WORKERS;
-    const threads =
-      allowed > 1 && cells >= (options.parallelFrom ?? PARALLEL_SEEDS) ? Math.min(allowed, units.length) : 1;
+    // Threads that an earlier phase of this call started cost nothing more to use.
+    const worthThreads = cells >= (options.parallelFrom ?? PARALLEL_SEEDS) || workers !== undefined;
+    const threads = allowed > 1 && worthThreads ? Math.min(allowed, units.length) : 1;
     const on = `${label}${threads > 1 ? ` on ${threads} threads` : ""}`;
     const results = await decideUnits(solver, input, threads, workersOf, (done) => report(on, done, cells));
     // Units are merged in their order, whichever thread decided them when. A requirement proven
@@ -1145,7 +1146,8 @@ export async function findExposures(
 /** Threads of the bulk and one-cell phases: the machine's cores, at most 4 (each holds a copy of the
  * table's graph). The results do not depend on it: units of work are decided independently. */
 const LP_WORKERS = Math.min(4, availableParallelism());
-/** Fewer cells than this are decided on the calling thread (a worker costs about a second to start). */
+/** Fewer cells than this are decided on the calling thread (a worker costs about a second to start),
+ * unless an earlier phase of the same call started the workers already. */
 const PARALLEL_SEEDS = 256;
 
 export type LpPhase = "blocks" | "bulk" | "single";
