@@ -169,25 +169,21 @@ export function requirementsFor(
 /** Largest block of `spec.lpBlocks` (LP variables) solved as one LP. */
 const MAX_BLOCK_VARIABLES = 40_000;
 /**
- * Neighbourhood (LP variables) of the bulk pass, which proves requirements together. Session 12,
- * on a fifth of the indicators of the full-scale 2023 (10,451 requirements left by the witness
- * tables of then): balls of 4,000 proved 98.6 % in 1,440 LPs and left 142 cells to the one-cell
- * phase; balls of 2,000 proved 86.7 % in 2,828 LPs, left 1,390, and the two phases took 24 %
- * longer. Session 24, protection of the whole full-scale 2023 (LP phases of round 1, bulk + one
- * by one): 2,000 24.0 + 35.4 s, 2,500 27.4 + 29.1 s, 3,000 30.6 + 22.0 s (twice), 3,500 39.8 +
- * 19.9 s, 4,000 44.6–45.7 + 14.1–14.2 s; the same exposures and published table in every run.
+ * Neighbourhood (LP variables) of the bulk pass, which proves requirements together. On the
+ * requirements that witness tables left in the full-scale year 2023 (a fifth of the indicators,
+ * 10,451 requirements), balls of 4,000 proved 98.6 % in 1,440 LPs and left 142 cells to the
+ * one-cell phase; balls of 2,000 proved 86.7 % in 2,828 LPs and left 1,390, and the two phases
+ * together took 24 % longer.
  */
-const BLOCK = 3000;
+const BLOCK = 4000;
 /**
  * Neighbourhood (LP variables) tried first around a cell left after the bulk pass. Balls grow
  * breadth first in a fixed order, so a smaller ball around the same cell lies inside a larger one
  * and proves nothing the larger cannot; the bulk pass has tried a ball of `BLOCK` around every open
  * cell already. On a sample of 1,000 undecided kommun cells of a full-scale year, single decisions
- * in balls of 200 and 800 variables proved 1 requirement of 365 LPs. 8,000 (twice the bulk balls
- * until session 24) is above the default `lpMaxVariables`: with the default, this phase's one
- * ball is the limit's 4,000.
+ * in balls of 200 and 800 variables proved 1 requirement of 365 LPs.
  */
-const FIRST_NEIGHBOURHOOD = 8000;
+const FIRST_NEIGHBOURHOOD = 2 * BLOCK;
 /** Rounds of joint proof per neighbourhood of the block and bulk phases. */
 const BATCH_ROUNDS = 4;
 /** Most LPs of one pursuit (`pursue`), and how many times `lpMaxVariables` its neighbourhood may hold. */
